@@ -1,0 +1,53 @@
+"""Ayudantes del curso «LLMs sin barreras».
+
+Importa este paquete antes que ``transformers``: así, en modo local, las bibliotecas
+de Hugging Face quedan sin red desde el principio.
+"""
+
+from .modo import aplicar_modo as _aplicar_modo
+
+_aplicar_modo()
+
+from .capitulo import fijar_semillas, iniciar_capitulo  # noqa: E402
+from .diagramas import diagramas_disponibles, mostrar_diagrama  # noqa: E402
+from .errores import (  # noqa: E402
+    ErrorCurso,
+    ModoInvalido,
+    QuizInvalido,
+    RecursoDesconocido,
+    RecursoNoDisponible,
+    TokenInvalido,
+)
+from .modo import carpeta_cache, describir_modo, en_colab, modo_actual  # noqa: E402
+from .quiz import cargar_quiz, mostrar_quiz, quizzes_disponibles  # noqa: E402
+from .recursos import cargar_conjunto, describir_recursos, normalizar_sesgo_genero, ruta_modelo  # noqa: E402
+from .sesion import iniciar_sesion_hf, iniciar_sesion_wandb, preparar_wandb  # noqa: E402
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ErrorCurso",
+    "ModoInvalido",
+    "QuizInvalido",
+    "RecursoDesconocido",
+    "RecursoNoDisponible",
+    "TokenInvalido",
+    "cargar_conjunto",
+    "cargar_quiz",
+    "carpeta_cache",
+    "describir_modo",
+    "describir_recursos",
+    "diagramas_disponibles",
+    "en_colab",
+    "fijar_semillas",
+    "iniciar_capitulo",
+    "iniciar_sesion_hf",
+    "iniciar_sesion_wandb",
+    "modo_actual",
+    "mostrar_diagrama",
+    "mostrar_quiz",
+    "normalizar_sesgo_genero",
+    "preparar_wandb",
+    "quizzes_disponibles",
+    "ruta_modelo",
+]

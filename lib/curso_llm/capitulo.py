@@ -1,0 +1,54 @@
+"""Lo que hace la segunda celda de cada capítulo."""
+
+from __future__ import annotations
+
+import os
+import random
+
+from .modo import aplicar_modo, describir_modo
+
+
+def fijar_semillas(semilla: int = 42) -> None:
+    """Fija las semillas de ``random``, NumPy y PyTorch (si están instalados)."""
+    if not isinstance(semilla, int) or isinstance(semilla, bool) or semilla < 0:
+        from .errores import ErrorCurso
+
+        raise ErrorCurso(f"La semilla debe ser un entero no negativo, por ejemplo 42; recibí {semilla!r}.")
+    random.seed(semilla)
+    os.environ["PYTHONHASHSEED"] = str(semilla)
+    try:
+        import numpy
+
+        numpy.random.seed(semilla)
+    except ImportError:
+        pass
+    try:
+        import torch
+
+        torch.manual_seed(semilla)
+    except ImportError:
+        pass
+
+
+def iniciar_capitulo(semilla: int = 42) -> str:
+    """Prepara un capítulo: modo, semillas y bibliotecas sin ruido. Devuelve el modo.
+
+    - Imprime en qué modo estás (``local`` o ``hub``) y cómo cambiarlo.
+    - Fija las semillas para que tus resultados coincidan con los del libro.
+    - Calla los avisos informativos de ``transformers`` (los errores se siguen viendo)
+      y deja las barras de progreso, que en el libro no se muestran.
+    """
+    modo = aplicar_modo()
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    fijar_semillas(semilla)
+    try:
+        import matplotlib
+
+        matplotlib.rcParams.update({"figure.figsize": (7.5, 4.2), "figure.dpi": 110, "axes.grid": True,
+                                    "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False})
+    except ImportError:
+        pass
+    print(describir_modo(modo))
+    print(f"Semilla fijada en {semilla}: si ejecutas las celdas en orden, verás lo mismo que en el libro.")
+    return modo

@@ -1,0 +1,105 @@
+"""``python -m curso_llm diagnostico``: ¿tu entorno es el que espera el curso?"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from .errores import ModoInvalido
+from .modo import VARIABLE_MODO, VARIABLES_SIN_RED, carpeta_cache, modo_actual
+
+_FIJADO = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*==\s*([^\s;#]+)")
+
+
+def _normalizar(nombre: str) -> str:
+    return re.sub(r"[-_.]+", "-", nombre).lower()
+
+
+def leer_fijados(texto: str) -> dict[str, str]:
+    """Los paquetes ``nombre==versión`` de un requirements.txt (ignora comentarios y opciones)."""
+    fijados = {}
+    for linea in texto.splitlines():
+        coincidencia = _FIJADO.match(linea)
+        if coincidencia:
+            fijados[_normalizar(coincidencia.group(1))] = coincidencia.group(2)
+    return fijados
+
+
+def _fijados_del_paquete() -> dict[str, str]:
+    requisitos = metadata.requires("curso-llm") or []
+    return leer_fijados("\n".join(r.split(";")[0] for r in requisitos))
+
+
+def _coincide(instalada: str, esperada: str) -> bool:
+    # torch de CPU se llama 2.13.0+cpu: la etiqueta local no cambia la versión.
+    return instalada == esperada or instalada.split("+")[0] == esperada
+
+
+def diagnosticar(requisitos: Path | None = None) -> list[tuple[bool, str]]:
+    """Lista de ``(bien, mensaje)``; ``bien`` es ``False`` en cada cosa a arreglar."""
+    lineas: list[tuple[bool, str]] = []
+    version = sys.version_info
+    lineas.append(
+        (
+            version >= (3, 10),
+            f"Python {version.major}.{version.minor}.{version.micro}"
+            + ("" if version >= (3, 10) else ": el curso necesita Python 3.10 o posterior (recomendado 3.11)."),
+        )
+    )
+
+    if requisitos is None and Path("requirements.txt").exists():
+        requisitos = Path("requirements.txt")
+    if requisitos is not None:
+        if not Path(requisitos).exists():
+            lineas.append((False, f"No encuentro {requisitos}. Ejecuta el diagnóstico desde la carpeta del repositorio."))
+            fijados = {}
+        else:
+            fijados = leer_fijados(Path(requisitos).read_text(encoding="utf-8"))
+        origen = str(requisitos)
+    else:
+        fijados, origen = _fijados_del_paquete(), "las dependencias de curso-llm[colab]"
+    arreglo = f"pip install -r {requisitos}" if requisitos else 'pip install "curso-llm[colab]"'
+    for nombre, esperada in sorted(fijados.items()):
+        try:
+            instalada = metadata.version(nombre)
+        except metadata.PackageNotFoundError:
+            lineas.append((False, f"{nombre} no está instalado (se espera {esperada}, según {origen}). Ejecuta: {arreglo}"))
+            continue
+        if _coincide(instalada, esperada):
+            lineas.append((True, f"{nombre} {instalada}"))
+        else:
+            lineas.append((False, f"{nombre} {instalada}, pero el curso fija {esperada}. Ejecuta: {arreglo}"))
+
+    try:
+        modo = modo_actual()
+    except ModoInvalido as error:
+        lineas.append((False, str(error)))
+    else:
+        lineas.append((True, f"Modo {modo} ({VARIABLE_MODO}={os.environ.get(VARIABLE_MODO, '') or 'sin fijar'})"))
+        if modo == "local":
+            sin_red = [v for v in VARIABLES_SIN_RED if os.environ.get(v) != "1"]
+            lineas.append(
+                (not sin_red, "Bibliotecas de Hugging Face sin red" if not sin_red else
+                 f"En modo local faltan {', '.join(sin_red)}=1: importa curso_llm antes que transformers.")
+            )
+    try:
+        prueba = carpeta_cache() / ".escritura"
+        prueba.write_text("ok")
+        prueba.unlink()
+        lineas.append((True, f"Caché del curso en {carpeta_cache()}"))
+    except OSError as error:
+        lineas.append((False, f"No puedo escribir en la caché ({error}). Fija CURSO_LLM_CACHE a una carpeta tuya."))
+    return lineas
+
+
+def imprimir_diagnostico(requisitos: Path | None = None) -> int:
+    """Imprime ``[OK]``/``[FALLA]`` por línea y devuelve 0 si todo está bien, 1 si no."""
+    lineas = diagnosticar(requisitos)
+    for bien, mensaje in lineas:
+        print(f"[{'OK' if bien else 'FALLA'}] {mensaje}")
+    fallas = sum(not bien for bien, _ in lineas)
+    print("Todo listo para el curso." if not fallas else f"{fallas} cosa(s) por arreglar: mira las líneas [FALLA].")
+    return 1 if fallas else 0

@@ -1,0 +1,189 @@
+"""Registro de recursos del curso: un nombre del curso, dos mundos.
+
+Los capítulos piden un modelo o un conjunto de datos por su nombre del curso
+(``"gpt2-es"``, ``"sesgo-genero"``…). En modo ``hub`` el nombre se resuelve al
+recurso real del Hugging Face Hub; en modo ``local``, a la versión propia del
+curso, construida en tu CPU y guardada en caché. La interfaz es la misma:
+``from_pretrained``/``pipeline`` para modelos y ``datasets.DatasetDict`` con las
+mismas columnas para datos.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .errores import RecursoDesconocido, RecursoNoDisponible
+from .modo import aplicar_modo, modo_actual
+
+NOMBRES_SESGO = ("sin sesgo", "con sesgo")
+"""Nombres de las clases de ``sesgo-genero`` (columna ``label``, ``ClassLabel``)."""
+
+# Etiquetas del conjunto del Hub (``prediction[0]["label"]``) → índice del curso.
+_ETIQUETAS_HUB_SESGO = {"non-biased": 0, "biased": 1}
+
+
+@dataclass(frozen=True)
+class Recurso:
+    """Un modelo o conjunto de datos del curso."""
+
+    nombre: str
+    tipo: str  # "modelo" o "conjunto"
+    hub_id: str
+    descripcion: str
+    hub_kwargs: dict[str, Any] = field(default_factory=dict)
+    # Devuelve la ruta local (modelos) o el DatasetDict (conjuntos). None: aún no existe.
+    local: Callable[[], Any] | None = None
+    # Convierte lo que da el Hub a las columnas del curso (solo conjuntos).
+    normalizar: Callable[[Any], Any] | None = None
+
+
+def normalizar_sesgo_genero(conjunto):
+    """Lleva ``argilla/twitter-genderbias`` a las columnas del curso.
+
+    Entrada: un ``Dataset`` o ``DatasetDict`` con ``text`` y ``prediction``
+    (lista de ``{"label": "biased" | "non-biased", "score": …}``).
+    Salida: lo mismo con solo ``text`` (str) y ``label`` (``ClassLabel`` con
+    nombres ``"sin sesgo"`` y ``"con sesgo"``).
+    """
+    import datasets
+
+    def _etiqueta(fila):
+        prediccion = fila.get("prediction") or []
+        crudo = prediccion[0].get("label") if prediccion else None
+        clave = str(crudo).strip().lower() if crudo is not None else None
+        if clave not in _ETIQUETAS_HUB_SESGO:
+            raise RecursoNoDisponible(
+                f"Una fila de sesgo-genero trae la etiqueta {crudo!r}, y solo sé leer "
+                f"{sorted(_ETIQUETAS_HUB_SESGO)}. ¿Cambió el conjunto en el Hub? "
+                "Avísanos en el repositorio del curso."
+            )
+        return {"text": str(fila["text"]).strip(), "label": _ETIQUETAS_HUB_SESGO[clave]}
+
+    def _uno(ds):
+        faltan = {"text", "prediction"} - set(ds.column_names)
+        if faltan:
+            raise RecursoNoDisponible(
+                f"Al conjunto de sesgo de género le faltan las columnas {sorted(faltan)}; "
+                f"tiene {ds.column_names}. Se esperaba el formato de argilla/twitter-genderbias."
+            )
+        rasgos = datasets.Features(
+            {"text": datasets.Value("string"), "label": datasets.ClassLabel(names=list(NOMBRES_SESGO))}
+        )
+        return ds.map(_etiqueta, remove_columns=ds.column_names, features=rasgos)
+
+    if isinstance(conjunto, datasets.DatasetDict):
+        return datasets.DatasetDict({parte: _uno(ds) for parte, ds in conjunto.items()})
+    return _uno(conjunto)
+
+
+def _pendiente(nombre: str) -> Callable[[], Any]:
+    def _falta():
+        raise RecursoNoDisponible(
+            f"La versión local de '{nombre}' todavía no está disponible en esta versión del curso. "
+            "Usa el modo hub (CURSO_LLM_MODO=hub, con conexión a internet) o actualiza curso_llm."
+        )
+
+    return _falta
+
+
+MODELOS: dict[str, Recurso] = {
+    r.nombre: r
+    for r in [
+        Recurso(
+            "gpt2-es",
+            "modelo",
+            "DeepESP/gpt2-spanish",
+            "GPT-2 entrenado con textos en español (decodificador, genera texto).",
+        ),
+        Recurso(
+            "gpt2",
+            "modelo",
+            "openai-community/gpt2",
+            "GPT-2 original de OpenAI, entrenado sobre todo en inglés.",
+        ),
+        Recurso(
+            "bert",
+            "modelo",
+            "dccuchile/bert-base-spanish-wwm-cased",
+            "BETO: BERT entrenado en español (codificador, rellena huecos y clasifica).",
+        ),
+    ]
+}
+
+CONJUNTOS: dict[str, Recurso] = {
+    r.nombre: r
+    for r in [
+        Recurso(
+            "sesgo-genero",
+            "conjunto",
+            "argilla/twitter-genderbias",
+            "Tuits en español etiquetados según tengan o no sesgo de género (text, label).",
+            normalizar=normalizar_sesgo_genero,
+        ),
+        Recurso(
+            "oscar-small",
+            "conjunto",
+            "nthngdy/oscar-small",
+            "Texto web en español para preentrenar (columna text).",
+            # El conjunto original usa un script de carga; datasets 5 lee la copia en parquet.
+            hub_kwargs={"revision": "refs/convert/parquet", "data_dir": "unshuffled_deduplicated_es"},
+        ),
+    ]
+}
+
+
+def _buscar(nombre: str, tabla: dict[str, Recurso], que: str) -> Recurso:
+    if not isinstance(nombre, str):
+        raise RecursoDesconocido(
+            f"El nombre de {que} debe ser un texto, no {type(nombre).__name__}. "
+            f"Los disponibles son: {', '.join(sorted(tabla))}."
+        )
+    clave = nombre.strip().lower()
+    if clave not in tabla:
+        otros = MODELOS if tabla is CONJUNTOS else CONJUNTOS
+        pista = ""
+        if clave in otros:
+            funcion = "ruta_modelo" if tabla is CONJUNTOS else "cargar_conjunto"
+            pista = f" '{clave}' es un {otros[clave].tipo}: pídelo con {funcion}('{clave}')."
+        raise RecursoDesconocido(
+            f"No encuentro {que} '{nombre}'. Los disponibles son: {', '.join(sorted(tabla))}.{pista}"
+        )
+    return tabla[clave]
+
+
+def _local(recurso: Recurso) -> Any:
+    return (recurso.local or _pendiente(recurso.nombre))()
+
+
+def ruta_modelo(nombre: str) -> str:
+    """Lo que hay que pasar a ``from_pretrained`` o a ``pipeline(model=…)``.
+
+    En modo hub, el identificador del Hub (p. ej. ``"DeepESP/gpt2-spanish"``);
+    en modo local, la carpeta del modelo propio del curso.
+    """
+    recurso = _buscar(nombre, MODELOS, "el modelo")
+    if aplicar_modo() == "hub":
+        return recurso.hub_id
+    return str(_local(recurso))
+
+
+def cargar_conjunto(nombre: str):
+    """Un ``datasets.DatasetDict`` con las columnas del curso, en cualquiera de los dos modos."""
+    recurso = _buscar(nombre, CONJUNTOS, "el conjunto de datos")
+    if aplicar_modo() == "local":
+        return _local(recurso)
+    import datasets
+
+    conjunto = datasets.load_dataset(recurso.hub_id, **recurso.hub_kwargs)
+    return recurso.normalizar(conjunto) if recurso.normalizar else conjunto
+
+
+def describir_recursos() -> str:
+    """Tabla en texto de los recursos del curso y a qué se resuelven en el modo actual."""
+    modo = modo_actual()
+    filas = [f"Recursos del curso (modo {modo}):"]
+    for recurso in [*MODELOS.values(), *CONJUNTOS.values()]:
+        destino = recurso.hub_id if modo == "hub" else ("propio del curso" if recurso.local else "pendiente")
+        filas.append(f"  {recurso.nombre:<13} {recurso.tipo:<9} → {destino:<40} {recurso.descripcion}")
+    return "\n".join(filas)

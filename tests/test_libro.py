@@ -1,0 +1,59 @@
+"""El libro construido con -W: sin avisos, en español, con Colab y quizzes en cada capítulo."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import HTML, capitulos, configuracion, paginas_del_indice
+
+pytestmark = pytest.mark.lento
+
+
+def _html(pagina: str) -> str:
+    ruta = HTML / ("index.html" if pagina == "index" else f"{pagina}.html")
+    assert ruta.exists(), f"no se construyó {ruta}"
+    return ruta.read_text(encoding="utf-8")
+
+
+def test_el_libro_se_construye_sin_avisos(libro):
+    salida = libro.stdout + libro.stderr
+    assert libro.returncode == 0, salida[-5000:]
+    avisos = [linea for linea in salida.splitlines() if "WARNING" in linea or "ERROR" in linea]
+    assert not avisos, "\n".join(avisos)
+
+
+@pytest.mark.parametrize("pagina", paginas_del_indice())
+def test_cada_pagina_en_espanol(libro, pagina):
+    html = _html(pagina)
+    assert re.search(r'<html[^>]*\blang="es"', html)
+    assert "Buscar en el libro" in html or "Buscar" in html
+
+
+@pytest.mark.parametrize("capitulo", capitulos(), ids=lambda p: p.stem)
+def test_capitulo_con_colab_quiz_y_sin_errores(libro, capitulo):
+    pagina = capitulo.relative_to(capitulo.parents[1]).with_suffix("").as_posix()
+    html = _html(pagina)
+    repo = configuracion()["repository"]
+    url = repo["url"].removeprefix("https://github.com/")
+    colab = f"https://colab.research.google.com/github/{url}/blob/{repo['branch']}/{pagina}.ipynb"
+    assert colab in html, "falta el botón «Abrir en Colab»"
+    assert "show_questions(questionsquiz" in html, "falta el quiz"
+    assert "¡Correcto!" in html and "Correct!" not in html
+    for error in ["Traceback", "output error", 'class="output stderr"', "Error:"]:
+        assert error not in html, error
+    # Cada celda de código visible con su salida real; y cada imagen con su texto alternativo.
+    assert html.count('class="cell_output') >= 3
+    for img in re.findall(r"<img\b[^>]*>", html):
+        alt = re.search(r'alt="([^"]*)"', img)
+        assert alt and len(alt.group(1)) > 10, img[:200]
+
+
+def test_la_construccion_reutiliza_la_cache_de_las_pruebas(libro, request):
+    """Si los capítulos ya se ejecutaron en esta sesión, el libro no los ejecuta otra vez."""
+    ejecutados = [i for i in request.session.items if i.nodeid.startswith("tests/test_capitulos.py")]
+    if not ejecutados:
+        pytest.skip("test_capitulos.py no corrió en esta sesión")
+    salida = libro.stdout + libro.stderr
+    assert "Executing notebook" not in salida, "la construcción volvió a ejecutar un capítulo"

@@ -1,0 +1,85 @@
+"""El capítulo 1 en un Chromium real: el quiz responde en español."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+
+import pytest
+
+import curso_llm
+
+from conftest import HTML
+
+pytestmark = pytest.mark.lento
+
+CHROMIUM = "/usr/bin/chromium"
+OPCIONES = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def sitio(libro):
+    assert libro.returncode == 0, "el libro no se construyó"
+    manejador = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(HTML))
+    manejador.log_message = lambda *a, **k: None
+    servidor = http.server.ThreadingHTTPServer(("127.0.0.1", 0), manejador)
+    hilo = threading.Thread(target=servidor.serve_forever, daemon=True)
+    hilo.start()
+    yield f"http://127.0.0.1:{servidor.server_address[1]}"
+    servidor.shutdown()
+
+
+@pytest.fixture(scope="module")
+def navegador():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=OPCIONES)
+        yield chromium
+        chromium.close()
+
+
+def _primera_de_opcion_multiple():
+    for pregunta in curso_llm.cargar_quiz("capitulo-1"):
+        if pregunta["type"] == "multiple_choice":
+            return pregunta
+    raise AssertionError("el quiz del capítulo 1 no tiene preguntas de opción múltiple")
+
+
+def test_quiz_del_capitulo_1_responde_en_espanol(sitio, navegador):
+    pagina = navegador.new_page()
+    errores = []
+    pagina.on("pageerror", lambda e: errores.append(str(e)))
+    pagina.goto(f"{sitio}/book/01-que-es-un-llm.html")
+    assert pagina.locator("html").get_attribute("lang") == "es"
+
+    pregunta = _primera_de_opcion_multiple()
+    bloque = pagina.locator(".MultipleChoiceQn").first
+    bloque.wait_for(timeout=15000)
+    mala = next(r for r in pregunta["answers"] if not r["correct"])
+    buena = next(r for r in pregunta["answers"] if r["correct"])
+    opciones = bloque.locator("label.MCButton")
+    retro = bloque.locator(".Feedback")
+
+    opciones.filter(has_text=mala["answer"][:40]).first.click()
+    retro.wait_for()
+    assert "incorrect" in retro.get_attribute("class")
+    assert mala["feedback"][:40] in retro.inner_text()
+
+    opciones.filter(has_text=buena["answer"][:40]).first.click()
+    assert "correct" in retro.get_attribute("class").split()
+    assert buena["feedback"][:40] in retro.inner_text()
+
+    assert "Correct!" not in pagina.content()
+    assert not errores, errores
+    pagina.screenshot(path=str(HTML.parent / "captura-capitulo-1.png"), full_page=False)
+
+
+def test_numerica_en_espanol(sitio, navegador):
+    pagina = navegador.new_page()
+    pagina.goto(f"{sitio}/book/01-que-es-un-llm.html")
+    etiqueta = pagina.locator(".NumericQn label, .NumericQn").first
+    etiqueta.wait_for(timeout=15000)
+    assert "Escribe tu respuesta numérica" in pagina.locator(".NumericQn").first.inner_text()

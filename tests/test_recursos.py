@@ -1,0 +1,174 @@
+"""Registro de recursos: nombres del curso → Hub o local, con errores claros."""
+
+from __future__ import annotations
+
+import json
+
+import datasets
+import pytest
+
+import curso_llm
+from curso_llm import recursos
+from curso_llm.errores import RecursoDesconocido, RecursoNoDisponible
+
+from conftest import ejecutar_python
+
+ESPERADOS_HUB = {
+    "gpt2-es": "DeepESP/gpt2-spanish",
+    "gpt2": "openai-community/gpt2",
+    "bert": "dccuchile/bert-base-spanish-wwm-cased",
+}
+
+
+@pytest.mark.parametrize("nombre,hub_id", ESPERADOS_HUB.items())
+def test_en_modo_hub_un_modelo_es_su_id_del_hub(entorno_limpio, monkeypatch, nombre, hub_id):
+    monkeypatch.setenv("CURSO_LLM_MODO", "hub")
+    assert curso_llm.ruta_modelo(nombre) == hub_id
+    assert curso_llm.ruta_modelo(nombre.upper()) == hub_id  # sin distinguir mayúsculas
+
+
+def test_conjuntos_del_registro():
+    assert recursos.CONJUNTOS["sesgo-genero"].hub_id == "argilla/twitter-genderbias"
+    assert recursos.CONJUNTOS["oscar-small"].hub_id == "nthngdy/oscar-small"
+
+
+def test_nombre_desconocido_lista_los_disponibles(entorno_limpio):
+    with pytest.raises(RecursoDesconocido) as error:
+        curso_llm.ruta_modelo("gpt5")
+    mensaje = str(error.value)
+    assert mensaje.startswith("No encuentro el modelo 'gpt5'")
+    assert "bert, gpt2, gpt2-es" in mensaje
+
+
+def test_pedir_un_conjunto_como_modelo_da_una_pista(entorno_limpio):
+    with pytest.raises(RecursoDesconocido, match=r"pídelo con cargar_conjunto\('sesgo-genero'\)"):
+        curso_llm.ruta_modelo("sesgo-genero")
+    with pytest.raises(RecursoDesconocido, match=r"pídelo con ruta_modelo\('bert'\)"):
+        curso_llm.cargar_conjunto("bert")
+
+
+def test_nombre_que_no_es_texto(entorno_limpio):
+    with pytest.raises(RecursoDesconocido, match="debe ser un texto, no int"):
+        curso_llm.ruta_modelo(3)
+
+
+def test_recurso_local_pendiente_lo_dice_en_espanol(entorno_limpio, monkeypatch):
+    """Mientras un recurso local no exista, un error claro: nunca un sustituto silencioso."""
+    sin_local = recursos.Recurso("prueba", "modelo", "org/prueba", "—")
+    monkeypatch.setitem(recursos.MODELOS, "prueba", sin_local)
+    with pytest.raises(RecursoNoDisponible, match="La versión local de 'prueba' todavía no está disponible"):
+        curso_llm.ruta_modelo("prueba")
+
+
+def test_modo_local_usa_la_funcion_local(entorno_limpio, monkeypatch, tmp_path):
+    propio = recursos.Recurso("prueba", "modelo", "org/prueba", "—", local=lambda: tmp_path)
+    monkeypatch.setitem(recursos.MODELOS, "prueba", propio)
+    assert curso_llm.ruta_modelo("prueba") == str(tmp_path)
+
+
+def _fila_argilla(texto, etiqueta):
+    # La forma de argilla/twitter-genderbias (ver su ficha en el Hub).
+    return {
+        "text": texto,
+        "inputs": {"text": texto},
+        "prediction": [{"label": etiqueta, "score": 1.0}],
+        "prediction_agent": "humano",
+        "annotation": None,
+        "annotation_agent": None,
+        "multi_label": False,
+        "explanation": None,
+        "id": "x",
+        "metadata": None,
+        "status": "Default",
+        "metrics": {"text_length": len(texto)},
+    }
+
+
+def test_normalizar_sesgo_genero_deja_text_y_label():
+    crudo = datasets.DatasetDict(
+        {
+            "train": datasets.Dataset.from_list(
+                [_fila_argilla("  Un tuit neutro ", "non-biased"), _fila_argilla("Otro con sesgo", "biased")]
+            )
+        }
+    )
+    limpio = curso_llm.normalizar_sesgo_genero(crudo)
+    assert list(limpio) == ["train"]
+    assert limpio["train"].column_names == ["text", "label"]
+    assert limpio["train"].features["label"].names == ["sin sesgo", "con sesgo"]
+    assert limpio["train"]["text"] == ["Un tuit neutro", "Otro con sesgo"]
+    assert limpio["train"]["label"] == [0, 1]
+
+
+def test_normalizar_sesgo_genero_rechaza_etiquetas_raras():
+    crudo = datasets.Dataset.from_list([_fila_argilla("hola", "quizás")])
+    with pytest.raises(RecursoNoDisponible, match="trae la etiqueta 'quizás'"):
+        curso_llm.normalizar_sesgo_genero(crudo)
+
+
+def test_normalizar_sesgo_genero_pide_las_columnas():
+    with pytest.raises(RecursoNoDisponible, match=r"le faltan las columnas \['prediction'\]"):
+        curso_llm.normalizar_sesgo_genero(datasets.Dataset.from_dict({"text": ["a"]}))
+
+
+def _llenar_cache_del_hub(cache_hub, repo_id):
+    """Guarda un GPT-2 diminuto en la caché del Hub como si se hubiera descargado."""
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers, decoders
+    from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
+
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    entrenador = trainers.BpeTrainer(vocab_size=300, special_tokens=["<|endoftext|>"],
+                                     initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    tok.train_from_iterator(["El gato se sentó en la alfombra.", "La casa tiene una puerta azul."] * 5, entrenador)
+    rapido = PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<|endoftext|>", eos_token="<|endoftext|>")
+    fin = rapido.eos_token_id
+    modelo = GPT2LMHeadModel(GPT2Config(vocab_size=rapido.vocab_size, n_positions=32, n_embd=16, n_layer=1,
+                                        n_head=2, bos_token_id=fin, eos_token_id=fin))
+
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    carpeta = cache_hub / ("models--" + repo_id.replace("/", "--"))
+    instantanea = carpeta / "snapshots" / commit
+    modelo.save_pretrained(instantanea)
+    rapido.save_pretrained(instantanea)
+    (carpeta / "refs").mkdir(parents=True)
+    (carpeta / "refs" / "main").write_text(commit)
+    return instantanea
+
+
+CARGA_DESDE_EL_HUB = """
+import json, curso_llm
+from transformers import AutoModelForCausalLM, AutoTokenizer, pipeline
+nombre = curso_llm.ruta_modelo("gpt2-es")
+modelo = AutoModelForCausalLM.from_pretrained(nombre)
+tok = AutoTokenizer.from_pretrained(nombre)
+gen = pipeline("text-generation", model=nombre)
+texto = gen("El gato", max_new_tokens=3, do_sample=False)[0]["generated_text"]
+print(json.dumps({"nombre": nombre, "capas": modelo.config.n_layer, "texto": texto,
+                  "rapido": tok.is_fast, "ids": tok("El gato")["input_ids"]}))
+"""
+
+
+def test_camino_hub_de_verdad_contra_una_cache_propia(tmp_path):
+    """El camino del modo hub, sin red: un modelo guardado bajo su id, cargado por id."""
+    _llenar_cache_del_hub(tmp_path / "hub", "DeepESP/gpt2-spanish")
+    salida = ejecutar_python(
+        CARGA_DESDE_EL_HUB,
+        {"CURSO_LLM_MODO": "hub", "HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": str(tmp_path / "hub"),
+         "CURSO_LLM_CACHE": str(tmp_path / "cache")},
+    )
+    assert salida.returncode == 0, salida.stderr[-3000:]
+    datos = json.loads(salida.stdout.strip().splitlines()[-1])
+    assert datos["nombre"] == "DeepESP/gpt2-spanish"
+    assert datos["capas"] == 1
+    assert datos["texto"].startswith("El gato")
+    assert datos["rapido"] is True and len(datos["ids"]) >= 2
+
+
+def test_describir_recursos_menciona_cada_nombre(entorno_limpio, monkeypatch):
+    monkeypatch.setenv("CURSO_LLM_MODO", "hub")
+    tabla = curso_llm.describir_recursos()
+    for nombre in [*recursos.MODELOS, *recursos.CONJUNTOS]:
+        assert nombre in tabla
+    assert "DeepESP/gpt2-spanish" in tabla
