@@ -105,13 +105,16 @@ def test_el_readme_y_ci_usan_las_mismas_ordenes():
 
 def test_quizzes_y_diagramas_viajan_en_el_paquete(tmp_path):
     """Lo que Colab instala desde git (una rueda de lib/) trae los quizzes y los diagramas."""
+    import shutil
     import subprocess
     import sys
     import zipfile
 
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", str(RAIZ / "lib"),
-                    "-w", str(tmp_path)], check=True, capture_output=True, timeout=300)
-    (rueda,) = tmp_path.glob("curso_llm-*.whl")
+    copia = tmp_path / "lib"  # setuptools escribe build/ junto al código: mejor en una copia
+    shutil.copytree(RAIZ / "lib", copia, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", str(copia),
+                    "-w", str(tmp_path / "rueda")], check=True, capture_output=True, timeout=300)
+    (rueda,) = (tmp_path / "rueda").glob("curso_llm-*.whl")
     nombres = set(zipfile.ZipFile(rueda).namelist())
     for quiz in (RAIZ / "lib" / "curso_llm" / "quizzes").glob("*.json"):
         assert f"curso_llm/quizzes/{quiz.name}" in nombres

@@ -43,11 +43,17 @@ def test_capitulo_con_colab_quiz_y_sin_errores(libro, capitulo):
     assert "¡Correcto!" in html and "Correct!" not in html
     for error in ["Traceback", "output error", 'class="output stderr"', "Error:"]:
         assert error not in html, error
-    # Cada celda de código visible con su salida real; y cada imagen con su texto alternativo.
-    assert html.count('class="cell_output') >= 3
+    # Celdas con su salida real; toda imagen con texto alternativo, y las de los
+    # capítulos (diagramas y gráficos) con una descripción de verdad.
+    salidas = re.findall(r'<div class="cell_output.*?</div>\s*</div>', html, flags=re.S)
+    assert len(salidas) >= 3
     for img in re.findall(r"<img\b[^>]*>", html):
+        assert re.search(r'alt="[^"]+"', img), img[:200]
+    imagenes = [img for bloque in salidas for img in re.findall(r"<img\b[^>]*>", bloque)]
+    assert imagenes, "el capítulo no muestra ningún diagrama ni gráfico"
+    for img in imagenes:
         alt = re.search(r'alt="([^"]*)"', img)
-        assert alt and len(alt.group(1)) > 10, img[:200]
+        assert alt and len(alt.group(1)) > 20, img[:200]
 
 
 def test_la_construccion_reutiliza_la_cache_de_las_pruebas(libro, request):

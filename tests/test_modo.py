@@ -95,16 +95,14 @@ def proxy_mudo():
 
 
 SONDA_RED = """
-import time, curso_llm
-from curso_llm.errores import RecursoNoDisponible
+import time, curso_llm, datasets
 from transformers import AutoConfig
 t0 = time.perf_counter()
-try:
-    curso_llm.ruta_modelo("gpt2-es")
-except RecursoNoDisponible:
-    pass
-try:
+conjunto = curso_llm.cargar_conjunto("sesgo-genero")
+assert conjunto["train"].num_rows > 0
+try:  # un id del Hub que no está en la caché: debe fallar enseguida, no esperar
     AutoConfig.from_pretrained("DeepESP/gpt2-spanish")
+    raise SystemExit("¡se descargó algo!")
 except OSError:
     pass
 print(f"{time.perf_counter() - t0:.3f}")

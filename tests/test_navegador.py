@@ -56,7 +56,9 @@ def test_quiz_del_capitulo_1_responde_en_espanol(sitio, navegador):
     assert pagina.locator("html").get_attribute("lang") == "es"
 
     pregunta = _primera_de_opcion_multiple()
-    bloque = pagina.locator(".MultipleChoiceQn").first
+    # jupyterquiz pinta cada pregunta en un .Quiz: enunciado, opciones (.MCButton) y .Feedback.
+    bloque = pagina.locator(".Quiz").filter(has=pagina.locator(".MultipleChoiceQn")).filter(
+        has_text=pregunta["question"][:40]).first
     bloque.wait_for(timeout=15000)
     mala = next(r for r in pregunta["answers"] if not r["correct"])
     buena = next(r for r in pregunta["answers"] if r["correct"])
@@ -80,6 +82,15 @@ def test_quiz_del_capitulo_1_responde_en_espanol(sitio, navegador):
 def test_numerica_en_espanol(sitio, navegador):
     pagina = navegador.new_page()
     pagina.goto(f"{sitio}/book/01-que-es-un-llm.html")
-    etiqueta = pagina.locator(".NumericQn label, .NumericQn").first
-    etiqueta.wait_for(timeout=15000)
-    assert "Escribe tu respuesta numérica" in pagina.locator(".NumericQn").first.inner_text()
+    bloque = pagina.locator(".Quiz").filter(has=pagina.locator(".NumericQn")).first
+    bloque.wait_for(timeout=15000)
+    assert "Escribe tu respuesta numérica" in bloque.locator(".InpLabel").inner_text()
+    pregunta = next(p for p in curso_llm.cargar_quiz("capitulo-1") if p["type"] == "numeric")
+    correcta = next(r for r in pregunta["answers"] if r.get("correct") and "value" in r)
+    campo = bloque.locator("input.Input-text")
+    campo.fill(str(correcta["value"]))
+    campo.press("Enter")
+    retro = bloque.locator(".Feedback")
+    retro.wait_for()
+    assert correcta["feedback"][:40] in retro.inner_text()
+    assert "correct" in retro.get_attribute("class").split()

@@ -30,8 +30,8 @@ def fijar_semillas(semilla: int = 42) -> None:
         pass
 
 
-def iniciar_capitulo(semilla: int = 42) -> str:
-    """Prepara un capítulo: modo, semillas y bibliotecas sin ruido. Devuelve el modo.
+def iniciar_capitulo(semilla: int = 42) -> None:
+    """Prepara un capítulo: modo, semillas y bibliotecas sin ruido.
 
     - Imprime en qué modo estás (``local`` o ``hub``) y cómo cambiarlo.
     - Fija las semillas para que tus resultados coincidan con los del libro.
@@ -51,4 +51,3 @@ def iniciar_capitulo(semilla: int = 42) -> str:
         pass
     print(describir_modo(modo))
     print(f"Semilla fijada en {semilla}: si ejecutas las celdas en orden, verás lo mismo que en el libro.")
-    return modo

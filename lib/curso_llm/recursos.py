@@ -36,6 +36,8 @@ class Recurso:
     local: Callable[[], Any] | None = None
     # Convierte lo que da el Hub a las columnas del curso (solo conjuntos).
     normalizar: Callable[[Any], Any] | None = None
+    # Recursos que solo existen en el curso: se usan igual en los dos modos.
+    solo_curso: bool = False
 
 
 def normalizar_sesgo_genero(conjunto):
@@ -77,6 +79,21 @@ def normalizar_sesgo_genero(conjunto):
     return _uno(conjunto)
 
 
+def normalizar_oscar(conjunto):
+    """Deja solo la columna ``text`` y separa una validación fija (5 %) si el Hub no la trae."""
+    import datasets
+
+    if isinstance(conjunto, datasets.Dataset):
+        conjunto = datasets.DatasetDict({"train": conjunto})
+    conjunto = datasets.DatasetDict(
+        {parte: ds.select_columns(["text"]) for parte, ds in conjunto.items()}
+    )
+    if "validation" not in conjunto:
+        partes = conjunto["train"].train_test_split(test_size=0.05, seed=42)
+        conjunto = datasets.DatasetDict({"train": partes["train"], "validation": partes["test"]})
+    return conjunto
+
+
 def _pendiente(nombre: str) -> Callable[[], Any]:
     def _falta():
         raise RecursoNoDisponible(
@@ -95,18 +112,22 @@ MODELOS: dict[str, Recurso] = {
             "modelo",
             "DeepESP/gpt2-spanish",
             "GPT-2 entrenado con textos en español (decodificador, genera texto).",
+            local=lambda: _modelos().gpt_local(),
         ),
         Recurso(
             "gpt2",
             "modelo",
             "openai-community/gpt2",
             "GPT-2 original de OpenAI, entrenado sobre todo en inglés.",
+            # Sin red no hay GPT-2 en inglés: lo sustituye el mini GPT-2 del curso (y se avisa).
+            local=lambda: _modelos().gpt_local(),
         ),
         Recurso(
             "bert",
             "modelo",
             "dccuchile/bert-base-spanish-wwm-cased",
             "BETO: BERT entrenado en español (codificador, rellena huecos y clasifica).",
+            local=lambda: _modelos().bert_local(),
         ),
     ]
 }
@@ -120,6 +141,7 @@ CONJUNTOS: dict[str, Recurso] = {
             "argilla/twitter-genderbias",
             "Tuits en español etiquetados según tengan o no sesgo de género (text, label).",
             normalizar=normalizar_sesgo_genero,
+            local=lambda: _corpus().sesgo_local(),
         ),
         Recurso(
             "oscar-small",
@@ -128,9 +150,31 @@ CONJUNTOS: dict[str, Recurso] = {
             "Texto web en español para preentrenar (columna text).",
             # El conjunto original usa un script de carga; datasets 5 lee la copia en parquet.
             hub_kwargs={"revision": "refs/convert/parquet", "data_dir": "unshuffled_deduplicated_es"},
+            normalizar=normalizar_oscar,
+            local=lambda: _corpus().oscar_local(),
+        ),
+        Recurso(
+            "recetas",
+            "conjunto",
+            "",
+            "Recetas escritas para el curso, todas con el mismo formato: para el ajuste fino de estilo.",
+            local=lambda: _corpus().recetas_local(),
+            solo_curso=True,
         ),
     ]
 }
+
+
+def _modelos():
+    from . import modelos_locales
+
+    return modelos_locales
+
+
+def _corpus():
+    from . import corpus
+
+    return corpus
 
 
 def _buscar(nombre: str, tabla: dict[str, Recurso], que: str) -> Recurso:
@@ -163,7 +207,7 @@ def ruta_modelo(nombre: str) -> str:
     en modo local, la carpeta del modelo propio del curso.
     """
     recurso = _buscar(nombre, MODELOS, "el modelo")
-    if aplicar_modo() == "hub":
+    if aplicar_modo() == "hub" and not recurso.solo_curso:
         return recurso.hub_id
     return str(_local(recurso))
 
@@ -171,7 +215,7 @@ def ruta_modelo(nombre: str) -> str:
 def cargar_conjunto(nombre: str):
     """Un ``datasets.DatasetDict`` con las columnas del curso, en cualquiera de los dos modos."""
     recurso = _buscar(nombre, CONJUNTOS, "el conjunto de datos")
-    if aplicar_modo() == "local":
+    if aplicar_modo() == "local" or recurso.solo_curso:
         return _local(recurso)
     import datasets
 
@@ -184,6 +228,9 @@ def describir_recursos() -> str:
     modo = modo_actual()
     filas = [f"Recursos del curso (modo {modo}):"]
     for recurso in [*MODELOS.values(), *CONJUNTOS.values()]:
-        destino = recurso.hub_id if modo == "hub" else ("propio del curso" if recurso.local else "pendiente")
+        if modo == "hub" and not recurso.solo_curso:
+            destino = recurso.hub_id
+        else:
+            destino = "propio del curso" if recurso.local else "pendiente"
         filas.append(f"  {recurso.nombre:<13} {recurso.tipo:<9} → {destino:<40} {recurso.descripcion}")
     return "\n".join(filas)
