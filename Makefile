@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 # Opciones de Sphinx: avisos como errores (-W), referencias rotas (-n), y seguir para verlos todos.
 OPCIONES_LIBRO := --warningiserror --nitpick --keep-going
 
-.PHONY: libro pruebas entorno navegador limpiar
+.PHONY: libro pruebas entorno recursos navegador limpiar
 
 $(VENV)/.instalado: requirements.txt constraints.txt lib/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,12 @@ $(VENV)/.instalado: requirements.txt constraints.txt lib/pyproject.toml
 
 entorno: $(VENV)/.instalado
 
-libro: entorno
+# Modelos y datos locales del curso: se entrenan una vez en la CPU (unos 5 min) y quedan en
+# ~/.cache/curso_llm; las siguientes veces se cargan al instante.
+recursos: entorno
+	$(PY) -m curso_llm preparar
+
+libro: entorno recursos
 	$(VENV)/bin/jupyter-book build . $(OPCIONES_LIBRO)
 	@echo "Libro listo: abre _build/html/index.html en tu navegador."
 
@@ -30,7 +35,7 @@ navegador:
 	  echo "Falta Chromium. Instálalo con: sudo apt-get install chromium"; exit 1; \
 	fi
 
-pruebas: entorno navegador
+pruebas: entorno navegador recursos
 	$(PY) -m pytest
 
 limpiar:

@@ -172,3 +172,11 @@ def test_describir_recursos_menciona_cada_nombre(entorno_limpio, monkeypatch):
     for nombre in [*recursos.MODELOS, *recursos.CONJUNTOS]:
         assert nombre in tabla
     assert "DeepESP/gpt2-spanish" in tabla
+
+
+def test_sustituto_local_lo_avisa(entorno_limpio, monkeypatch, capsys, tmp_path):
+    monkeypatch.setitem(recursos.MODELOS, "gpt2", recursos.Recurso(
+        "gpt2", "modelo", "openai-community/gpt2", "—", local=lambda: tmp_path,
+        aviso_local=recursos.MODELOS["gpt2"].aviso_local))
+    assert curso_llm.ruta_modelo("gpt2") == str(tmp_path)
+    assert "sin red no hay GPT-2 original" in capsys.readouterr().out

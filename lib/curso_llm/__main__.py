@@ -15,6 +15,7 @@ def main(argv: list[str] | None = None) -> int:
     diag = ordenes.add_parser("diagnostico", help="comprueba tu entorno contra requirements.txt")
     diag.add_argument("--requisitos", type=Path, default=None, help="ruta a requirements.txt")
     ordenes.add_parser("recursos", help="lista los modelos y conjuntos del curso en el modo actual")
+    ordenes.add_parser("preparar", help="construye de antemano los modelos y datos locales (sin red)")
     args = analizador.parse_args(argv)
 
     if args.orden == "diagnostico":
@@ -26,6 +27,10 @@ def main(argv: list[str] | None = None) -> int:
 
         print(describir_recursos())
         return 0
+    if args.orden == "preparar":
+        from .preparar import imprimir_preparacion
+
+        return imprimir_preparacion()
     analizador.print_help()
     return 2
 

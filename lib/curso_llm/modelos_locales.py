@@ -44,9 +44,9 @@ class ConfigGPT:
     dim: int = 128
     cabezas: int = 4
     lote: int = 16
-    pasos: int = 1200
-    tasa: float = 3e-3
-    calentamiento: int = 60
+    pasos: int = 560
+    tasa: float = 5e-3
+    calentamiento: int = 40
     decaimiento_pesos: float = 0.1
     semilla: int = 42
     hilos: int = 2
@@ -62,9 +62,9 @@ class ConfigBERT:
     dim: int = 128
     cabezas: int = 4
     lote: int = 32
-    pasos: int = 900
-    tasa: float = 2e-3
-    calentamiento: int = 50
+    pasos: int = 700
+    tasa: float = 3e-3
+    calentamiento: int = 40
     decaimiento_pesos: float = 0.01
     prob_mascara: float = 0.15
     semilla: int = 42
@@ -182,6 +182,35 @@ def _barra(total: int, descripcion: str, mostrar: bool):
     return tqdm(total=total, desc=descripcion, disable=not mostrar, mininterval=1.0)
 
 
+def _bucle(modelo, config, perdida_del_paso, descripcion: str, progreso: bool) -> tuple[list[float], float]:
+    """El bucle de entrenamiento común: tasa con calentamiento y coseno, recorte de gradiente, AdamW.
+
+    ``perdida_del_paso()`` arma un lote y devuelve su pérdida. Devuelve la curva de pérdida
+    y los segundos del bucle.
+    """
+    import torch
+
+    modelo.train()
+    opt = _optimizador(modelo, config)
+    curva: list[float] = []
+    inicio = time.perf_counter()
+    with _barra(config.pasos, descripcion, progreso) as barra:
+        for paso in range(config.pasos):
+            for grupo in opt.param_groups:
+                grupo["lr"] = _tasa(paso, config)
+            perdida = perdida_del_paso()
+            perdida.backward()
+            torch.nn.utils.clip_grad_norm_(modelo.parameters(), 1.0)
+            opt.step()
+            opt.zero_grad(set_to_none=True)
+            curva.append(round(perdida.item(), 4))
+            barra.update(1)
+            if paso % 50 == 0:
+                barra.set_postfix(pérdida=f"{perdida.item():.2f}")
+    modelo.eval()
+    return curva, time.perf_counter() - inicio
+
+
 def perdida_validacion_gpt(modelo, flujo, contexto: int, lote: int = 32) -> float:
     """Pérdida media por token en ventanas consecutivas (sin solaparse) del flujo de validación."""
     import torch
@@ -189,6 +218,7 @@ def perdida_validacion_gpt(modelo, flujo, contexto: int, lote: int = 32) -> floa
     n = (len(flujo) - 1) // contexto
     ventanas = flujo[: n * contexto].view(n, contexto)
     total, cuenta = 0.0, 0
+    estaba_entrenando = modelo.training
     modelo.eval()
     with torch.no_grad():
         for i in range(0, n, lote):
@@ -197,7 +227,7 @@ def perdida_validacion_gpt(modelo, flujo, contexto: int, lote: int = 32) -> floa
             tokens = x.numel() - x.shape[0]  # la pérdida predice desde la 2.ª posición
             total += salida.loss.item() * tokens
             cuenta += tokens
-    modelo.train()
+    modelo.train(estaba_entrenando)
     return total / cuenta
 
 
@@ -221,26 +251,14 @@ def entrenar_gpt(config: ConfigGPT, textos_train: list[str], textos_val: list[st
             n_head=config.cabezas, bos_token_id=tok.eos_token_id, eos_token_id=tok.eos_token_id,
             resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0,
         ))
-        modelo.train()
-        opt = _optimizador(modelo, config)
+        modelo.loss_type = "ForCausalLM"  # sin esto, transformers 5 avisa en cada carga de pérdida
         generador = torch.Generator().manual_seed(config.semilla)
-        curva = []
-        t_bucle = time.perf_counter()
-        with _barra(config.pasos, "Entrenando el mini GPT-2", progreso) as barra:
-            for paso in range(config.pasos):
-                for grupo in opt.param_groups:
-                    grupo["lr"] = _tasa(paso, config)
-                x = _lotes_aleatorios(flujo, config.contexto, config.lote, generador)
-                perdida = modelo(input_ids=x, labels=x).loss
-                perdida.backward()
-                torch.nn.utils.clip_grad_norm_(modelo.parameters(), 1.0)
-                opt.step()
-                opt.zero_grad(set_to_none=True)
-                curva.append(round(perdida.item(), 4))
-                barra.update(1)
-                if paso % 50 == 0:
-                    barra.set_postfix(pérdida=f"{perdida.item():.2f}")
-        segundos_bucle = time.perf_counter() - t_bucle
+
+        def perdida_del_paso():
+            x = _lotes_aleatorios(flujo, config.contexto, config.lote, generador)
+            return modelo(input_ids=x, labels=x).loss
+
+        curva, segundos_bucle = _bucle(modelo, config, perdida_del_paso, "Entrenando el mini GPT-2", progreso)
         val = perdida_validacion_gpt(modelo, flujo_val, config.contexto)
         metricas = {
             "perdida_validacion": val, "perplejidad_validacion": math.exp(val), "curva_perdida": curva,
@@ -249,7 +267,6 @@ def entrenar_gpt(config: ConfigGPT, textos_train: list[str], textos_val: list[st
             "parametros": sum(p.numel() for p in modelo.parameters()),
             "tokens_entrenamiento": len(flujo), "tokens_validacion": len(flujo_val),
         }
-        modelo.eval()
         return modelo, tok, metricas
     finally:
         torch.set_num_threads(hilos_antes)
@@ -304,34 +321,24 @@ def entrenar_bert(config: ConfigBERT, textos_train: list[str], textos_val: list[
             max_position_embeddings=config.contexto, pad_token_id=tok.pad_token_id,
             hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0,
         ))
-        modelo.train()
-        opt = _optimizador(modelo, config)
         generador = torch.Generator().manual_seed(config.semilla)
-        curva = []
-        t_bucle = time.perf_counter()
-        with _barra(config.pasos, "Entrenando el mini BERT", progreso) as barra:
-            for paso in range(config.pasos):
-                for grupo in opt.param_groups:
-                    grupo["lr"] = _tasa(paso, config)
-                indices = torch.randint(0, len(ventanas), (config.lote,), generator=generador)
-                x, etiquetas = _enmascarar(ventanas[indices], tok, config.prob_mascara, generador)
-                perdida = modelo(input_ids=x, labels=etiquetas).loss
-                perdida.backward()
-                torch.nn.utils.clip_grad_norm_(modelo.parameters(), 1.0)
-                opt.step()
-                opt.zero_grad(set_to_none=True)
-                curva.append(round(perdida.item(), 4))
-                barra.update(1)
-                if paso % 50 == 0:
-                    barra.set_postfix(pérdida=f"{perdida.item():.2f}")
-        segundos_bucle = time.perf_counter() - t_bucle
+
+        def perdida_del_paso():
+            indices = torch.randint(0, len(ventanas), (config.lote,), generator=generador)
+            x, etiquetas = _enmascarar(ventanas[indices], tok, config.prob_mascara, generador)
+            # Los logits solo hacen falta donde hay máscara (~15 %): la capa de salida sobre
+            # todo el vocabulario es la multiplicación más cara del modelo.
+            ocultos = modelo.bert(input_ids=x).last_hidden_state
+            elegidos = etiquetas != -100
+            return torch.nn.functional.cross_entropy(modelo.cls(ocultos[elegidos]), etiquetas[elegidos])
+
+        curva, segundos_bucle = _bucle(modelo, config, perdida_del_paso, "Entrenando el mini BERT", progreso)
         metricas = {
             "curva_perdida": curva, "segundos_total": time.perf_counter() - inicio,
             "segundos_bucle": segundos_bucle,
             "tokens_por_segundo": config.pasos * config.lote * config.contexto / segundos_bucle,
             "parametros": sum(p.numel() for p in modelo.parameters()), "tokens_entrenamiento": len(flujo),
         }
-        modelo.eval()
         return modelo, tok, metricas
     finally:
         torch.set_num_threads(hilos_antes)
@@ -340,13 +347,24 @@ def entrenar_bert(config: ConfigBERT, textos_train: list[str], textos_val: list[
 # ---------------------------------------------------------------- caché
 
 def _carpeta_lista(carpeta: Path) -> bool:
-    """Una carpeta sirve si tiene la marca (se escribe al final) y los archivos del modelo."""
-    return (carpeta / MARCA).exists() and (carpeta / "config.json").exists() and (
-        carpeta / "model.safetensors").exists() and (carpeta / "tokenizer.json").exists()
+    """¿La carpeta tiene un modelo completo y legible? (la marca se escribe al final)."""
+    try:
+        json.loads((carpeta / MARCA).read_text(encoding="utf-8"))
+        json.loads((carpeta / "config.json").read_text(encoding="utf-8"))
+        json.loads((carpeta / "tokenizer.json").read_text(encoding="utf-8"))
+        from safetensors import safe_open
+
+        with safe_open(str(carpeta / "model.safetensors"), framework="pt") as pesos:
+            return len(list(pesos.keys())) > 0
+    except Exception:  # ausente, a medio escribir o dañada: safetensors lanza de todo
+        return False
 
 
 def construir_en_cache(nombre: str, config, entrenar, progreso: bool = True, corpus: Path | None = None) -> Path:
-    """Devuelve la carpeta del modelo ``nombre``; lo entrena y guarda si no está (o está roto)."""
+    """Devuelve la carpeta del modelo ``nombre``; lo entrena y guarda si no está (o está dañado).
+
+    ``corpus`` es otra carpeta de corpus (para pruebas); por defecto, la del paquete.
+    """
     clave = huella(config, huella_corpus(corpus))
     carpeta = carpeta_cache() / "modelos" / f"{nombre}-{clave}"
     if _carpeta_lista(carpeta):

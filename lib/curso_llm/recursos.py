@@ -38,6 +38,8 @@ class Recurso:
     normalizar: Callable[[Any], Any] | None = None
     # Recursos que solo existen en el curso: se usan igual en los dos modos.
     solo_curso: bool = False
+    # Lo que se le dice al lector cuando el recurso local no es equivalente al del Hub.
+    aviso_local: str | None = None
 
 
 def normalizar_sesgo_genero(conjunto):
@@ -119,8 +121,9 @@ MODELOS: dict[str, Recurso] = {
             "modelo",
             "openai-community/gpt2",
             "GPT-2 original de OpenAI, entrenado sobre todo en inglés.",
-            # Sin red no hay GPT-2 en inglés: lo sustituye el mini GPT-2 del curso (y se avisa).
             local=lambda: _modelos().gpt_local(),
+            aviso_local="Aviso: sin red no hay GPT-2 original (en inglés); en su lugar uso el mini GPT-2 "
+            "del curso, entrenado en español. En Colab (modo hub) verás el de OpenAI.",
         ),
         Recurso(
             "bert",
@@ -197,6 +200,8 @@ def _buscar(nombre: str, tabla: dict[str, Recurso], que: str) -> Recurso:
 
 
 def _local(recurso: Recurso) -> Any:
+    if recurso.aviso_local:
+        print(recurso.aviso_local)
     return (recurso.local or _pendiente(recurso.nombre))()
 
 
