@@ -102,6 +102,17 @@ def parte_gpt() -> dict:
     }
 
 
+def parte_mitad() -> dict:
+    """¿Cuánto ayuda tener más texto? El mismo entrenamiento con la mitad del corpus."""
+    from curso_llm import corpus, modelos_locales as ml
+
+    p = corpus.leer_corpus()
+    mitad = p["train"][: len(p["train"]) // 2]
+    _, _, met = ml.entrenar_gpt(ml.ConfigGPT(), mitad, p["validation"], progreso=False)
+    return {"piezas_entrenamiento": len(mitad), "tokens_entrenamiento": met["tokens_entrenamiento"],
+            "perplejidad_gpt": round(met["perplejidad_validacion"], 2)}
+
+
 def parte_bert() -> dict:
     import random
     from collections import Counter
@@ -127,6 +138,8 @@ def parte_bert() -> dict:
             for i, w in enumerate(palabras):
                 if w in comunes and 6 <= len(palabras) <= 40:
                     casos.append((" ".join(palabras[:i] + [tok.mask_token] + palabras[i + 1 :]), w))
+    # Solo frases que caben en el contexto del modelo (sus posiciones llegan hasta ahí).
+    casos = [(f, w) for f, w in casos if len(tok(f)["input_ids"]) <= rellenar.model.config.max_position_embeddings]
     random.Random(0).shuffle(casos)
     casos = casos[:400]
     aciertos1 = aciertos5 = 0
@@ -179,7 +192,7 @@ def main() -> None:
         import resource
 
         funcion = {"tokenizadores": parte_tokenizadores, "gpt": parte_gpt, "bert": parte_bert,
-                   "carga": parte_carga}[args.parte]
+                   "carga": parte_carga, "mitad": parte_mitad}[args.parte]
         datos = funcion()
         datos["memoria_pico_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         print(json.dumps(datos, ensure_ascii=False))
@@ -190,6 +203,7 @@ def main() -> None:
         resultados["gpt"] = _en_proceso("gpt", cache)
         resultados["bert"] = _en_proceso("bert", cache)
         resultados["carga"] = _en_proceso("carga", cache)
+        resultados["mitad"] = _en_proceso("mitad", cache)
     with tempfile.TemporaryDirectory() as cache:
         inicio = time.perf_counter()
         subprocess.run([sys.executable, "-m", "curso_llm", "preparar"], check=True, capture_output=True,

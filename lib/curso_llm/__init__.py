@@ -22,6 +22,13 @@ from .modo import carpeta_cache, describir_modo, en_colab, modo_actual  # noqa: 
 from .quiz import cargar_quiz, mostrar_quiz, quizzes_disponibles  # noqa: E402
 from .recursos import cargar_conjunto, describir_recursos, normalizar_sesgo_genero, ruta_modelo  # noqa: E402
 from .sesion import iniciar_sesion_hf, iniciar_sesion_wandb, preparar_wandb  # noqa: E402
+from .visual import (  # noqa: E402
+    autoatencion_causal,
+    barras_probabilidades,
+    colorear_tokens,
+    mapa_de_atencion,
+    partir_en_tokens,
+)
 
 __version__ = "0.1.0"
 
@@ -32,9 +39,12 @@ __all__ = [
     "RecursoDesconocido",
     "RecursoNoDisponible",
     "TokenInvalido",
+    "autoatencion_causal",
+    "barras_probabilidades",
     "cargar_conjunto",
     "cargar_quiz",
     "carpeta_cache",
+    "colorear_tokens",
     "describir_modo",
     "describir_recursos",
     "diagramas_disponibles",
@@ -43,10 +53,12 @@ __all__ = [
     "iniciar_capitulo",
     "iniciar_sesion_hf",
     "iniciar_sesion_wandb",
+    "mapa_de_atencion",
     "modo_actual",
     "mostrar_diagrama",
     "mostrar_quiz",
     "normalizar_sesgo_genero",
+    "partir_en_tokens",
     "preparar_wandb",
     "quizzes_disponibles",
     "ruta_modelo",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import warnings
 
 from .modo import aplicar_modo, describir_modo
 
@@ -42,6 +43,8 @@ def iniciar_capitulo(semilla: int = 42) -> None:
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     fijar_semillas(semilla)
+    # Sin ipywidgets, tqdm avisa por stderr al importar transformers; las barras de texto bastan.
+    warnings.filterwarnings("ignore", message="IProgress not found")
     try:
         import matplotlib
 

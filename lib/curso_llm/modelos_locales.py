@@ -29,7 +29,7 @@ from .errores import ErrorCurso
 from .modo import carpeta_cache
 
 #: Cambia este número si cambia la receta de entrenamiento: invalida la caché.
-VERSION_RECETA = 1
+VERSION_RECETA = 2
 FIN = "<|endoftext|>"
 MARCA = "curso_llm.json"
 
@@ -86,7 +86,7 @@ def huella(config, corpus: str) -> str:
 
 # ---------------------------------------------------------------- tokenizadores
 
-def entrenar_tokenizador_bpe(textos: list[str], vocabulario: int):
+def entrenar_tokenizador_bpe(textos: list[str], vocabulario: int, contexto: int = 1024):
     """BPE por bytes (como GPT-2) entrenado sobre ``textos``, envuelto para ``transformers``."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
@@ -104,10 +104,10 @@ def entrenar_tokenizador_bpe(textos: list[str], vocabulario: int):
     )
     tok.train_from_iterator(textos, entrenador)
     return PreTrainedTokenizerFast(tokenizer_object=tok, bos_token=FIN, eos_token=FIN, unk_token=FIN,
-                                   model_max_length=1024)
+                                   model_max_length=contexto)
 
 
-def entrenar_tokenizador_wordpiece(textos: list[str], vocabulario: int):
+def entrenar_tokenizador_wordpiece(textos: list[str], vocabulario: int, contexto: int = 512):
     """WordPiece (como BERT), distinguiendo mayúsculas y con tildes, para ``transformers``."""
     from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
     from transformers import PreTrainedTokenizerFast
@@ -126,7 +126,7 @@ def entrenar_tokenizador_wordpiece(textos: list[str], vocabulario: int):
         single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1", special_tokens=[("[CLS]", cls), ("[SEP]", sep)]
     )
     return PreTrainedTokenizerFast(tokenizer_object=tok, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
-                                   sep_token="[SEP]", mask_token="[MASK]", model_max_length=512)
+                                   sep_token="[SEP]", mask_token="[MASK]", model_max_length=contexto)
 
 
 def tokens_por_palabra(tokenizador, textos: list[str]) -> float:
@@ -144,7 +144,7 @@ def flujo_de_ids(tokenizador, textos: list[str]):
 
     fin = tokenizador.eos_token_id if tokenizador.eos_token_id is not None else tokenizador.sep_token_id
     ids: list[int] = []
-    for lote in tokenizador(textos, add_special_tokens=False)["input_ids"]:
+    for lote in tokenizador(textos, add_special_tokens=False, verbose=False)["input_ids"]:
         ids.extend(lote)
         ids.append(fin)
     return torch.tensor(ids, dtype=torch.long)
@@ -243,7 +243,7 @@ def entrenar_gpt(config: ConfigGPT, textos_train: list[str], textos_val: list[st
     torch.set_num_threads(config.hilos)
     try:
         inicio = time.perf_counter()
-        tok = entrenar_tokenizador_bpe(textos_train, config.vocabulario)
+        tok = entrenar_tokenizador_bpe(textos_train, config.vocabulario, config.contexto)
         flujo = flujo_de_ids(tok, textos_train)
         flujo_val = flujo_de_ids(tok, textos_val)
         modelo = GPT2LMHeadModel(GPT2Config(
@@ -312,7 +312,7 @@ def entrenar_bert(config: ConfigBERT, textos_train: list[str], textos_val: list[
     torch.set_num_threads(config.hilos)
     try:
         inicio = time.perf_counter()
-        tok = entrenar_tokenizador_wordpiece(textos_train, config.vocabulario)
+        tok = entrenar_tokenizador_wordpiece(textos_train, config.vocabulario, config.contexto)
         flujo = flujo_de_ids(tok, textos_train)
         ventanas = _ventanas_bert(flujo, config.contexto, tok)
         modelo = BertForMaskedLM(BertConfig(

@@ -1,0 +1,109 @@
+"""Escribe bench/README.md a partir de bench/resultados.json (lo produce bench/medir.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+AQUI = Path(__file__).resolve().parent
+
+
+def main() -> None:
+    r = json.loads((AQUI / "resultados.json").read_text(encoding="utf-8"))
+    g, b, t = r["gpt"], r["bert"], r["tokenizadores"]
+    mejor_kn = min(g["perplejidad_kn_bigrama"], g["perplejidad_kn_trigrama"])
+    razon = g["perplejidad_gpt"] / mejor_kn
+    cfg = g["config"]
+
+    def si(cumple: bool) -> str:
+        return "✅" if cumple else "❌"
+
+    lineas = [
+        "# Benchmarks de los recursos locales",
+        "",
+        "Medidas de los modelos y datos propios del curso en esta máquina "
+        f"({r['maquina']['procesador']}, {r['maquina']['nucleos']} núcleos, sin GPU).",
+        "Se regeneran con:",
+        "",
+        "```text",
+        ".venv/bin/python bench/medir.py && .venv/bin/python bench/informe.py",
+        "```",
+        "",
+        "No son pruebas: los tiempos dependen de la máquina. Cada parte corre en un proceso propio",
+        "(para medir su memoria pico) y con una caché vacía.",
+        "",
+        "## Objetivos",
+        "",
+        "| objetivo | medido | ¿cumple? |",
+        "|---|---|---|",
+        f"| mini GPT-2: ≤ 3 min de entrenamiento en 2 núcleos | {g['segundos_construir']:.0f} s (bucle {g['segundos_bucle']:.0f} s) | {si(g['segundos_construir'] <= 180)} |",
+        f"| mini GPT-2: MFU ≥ 55 % | {g['mfu']:.0%} | {si(g['mfu'] >= 0.55)} |",
+        f"| mini GPT-2: perplejidad ≤ 0,6 × mejor n-grama Kneser–Ney | {g['perplejidad_gpt']:.1f} = {razon:.2f} × {mejor_kn:.1f} | {si(razon <= 0.6)} |",
+        f"| mini BERT: ≤ 2 min | {b['segundos_construir']:.0f} s (bucle {b['segundos_bucle']:.0f} s) | {si(b['segundos_construir'] <= 120)} |",
+        f"| carga desde caché < 1 s | gpt2-es {r['carga']['gpt2-es']:.2f} s, bert {r['carga']['bert']:.2f} s | {si(max(r['carga'].values()) < 1)} |",
+        f"| `preparar` en frío ≤ 6 min | {r['preparar_frio_s']:.0f} s | {si(r['preparar_frio_s'] <= 360)} |",
+        "",
+        "## Mini GPT-2",
+        "",
+        f"Configuración: {cfg['capas']} capas, dimensión {cfg['dim']}, {cfg['cabezas']} cabezas, contexto {cfg['contexto']}, "
+        f"vocabulario {cfg['vocabulario']}, lote {cfg['lote']}, {cfg['pasos']} pasos, tasa {cfg['tasa']}, semilla {cfg['semilla']}, "
+        f"{cfg['hilos']} hilos. {g['parametros']:,} parámetros.".replace(",", " "),
+        "",
+        "| medida | valor |",
+        "|---|---|",
+        f"| tokens de entrenamiento / validación | {g['tokens_entrenamiento']:,} / {g['tokens_validacion']:,} |".replace(",", " "),
+        f"| tokens por segundo (bucle) | {g['tokens_por_segundo']:,} |".replace(",", " "),
+        f"| GFLOPS sostenidos (6·N + atención) | {g['gflops']} |",
+        f"| pico fp32 de matmul medido en la misma ejecución | {g['pico_gflops']} GFLOPS |",
+        f"| MFU | {g['mfu']:.1%} |",
+        f"| memoria pico del proceso | {g['memoria_pico_mb']} MB |",
+        "",
+        "Perplejidad en validación (mismo tokenizador, misma partición):",
+        "",
+        "| modelo | perplejidad |",
+        "|---|---:|",
+        f"| unigrama (Laplace) | {g['perplejidad_unigrama']} |",
+        f"| bigrama Kneser–Ney interpolado (D = 0,75) | {g['perplejidad_kn_bigrama']} |",
+        f"| trigrama Kneser–Ney interpolado (D = 0,75) | {g['perplejidad_kn_trigrama']} |",
+        f"| **mini GPT-2** | **{g['perplejidad_gpt']}** |",
+        "",
+        "Tres muestras (muestreo top-p 0,9, temperatura 0,8, semillas 0, 1 y 2):",
+        "",
+    ]
+    for muestra in g["muestras"]:
+        lineas += ["> " + muestra.replace("\n", " "), ""]
+    m = r["mitad"]
+    lineas += [
+        "**Más texto, mejor modelo.** El mismo entrenamiento con la mitad de las piezas de entrenamiento "
+        f"({m['tokens_entrenamiento']:,} tokens) llega a una perplejidad de {m['perplejidad_gpt']} en la misma "
+        f"validación, frente a {g['perplejidad_gpt']} con todo el corpus ({g['tokens_entrenamiento']:,} tokens).".replace(",", " "),
+        "",
+        "## Tokenizadores",
+        "",
+        "Tokens por palabra en la partición de validación (BPE por bytes entrenado con el corpus de entrenamiento):",
+        "",
+        "| vocabulario | tokens por palabra |",
+        "|---:|---:|",
+    ]
+    lineas += [f"| {v} | {t[v]} |" for v in ("2048", "4096", "8192")]
+    lineas += [
+        "",
+        "## Mini BERT",
+        "",
+        "| medida | valor |",
+        "|---|---|",
+        f"| parámetros | {b['parametros']:,} |".replace(",", " "),
+        f"| tokens por segundo (bucle) | {b['tokens_por_segundo']:,} |".replace(",", " "),
+        f"| exactitud top-1 / top-5 en fill-mask ({b['casos']} palabras comunes enmascaradas en validación) | {b['top1']:.1%} / {b['top5']:.1%} |",
+        f"| memoria pico del proceso | {b['memoria_pico_mb']} MB |",
+        "",
+        "Ejemplos (top-5):",
+        "",
+    ]
+    lineas += [f"- {frase} → {', '.join(r.strip() for r in respuestas)}" for frase, respuestas in b["ejemplos"].items()]
+    lineas += ["", (AQUI / "NOTAS.md").read_text(encoding="utf-8") if (AQUI / "NOTAS.md").exists() else ""]
+    (AQUI / "README.md").write_text("\n".join(lineas).rstrip() + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
