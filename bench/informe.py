@@ -8,6 +8,11 @@ from pathlib import Path
 AQUI = Path(__file__).resolve().parent
 
 
+def miles(n: int) -> str:
+    """12 345 (espacio fino como separador de miles)."""
+    return f"{n:,}".replace(",", "\u202f")
+
+
 def main() -> None:
     r = json.loads((AQUI / "resultados.json").read_text(encoding="utf-8"))
     g, b, t = r["gpt"], r["bert"], r["tokenizadores"]
@@ -47,12 +52,12 @@ def main() -> None:
         "",
         f"Configuración: {cfg['capas']} capas, dimensión {cfg['dim']}, {cfg['cabezas']} cabezas, contexto {cfg['contexto']}, "
         f"vocabulario {cfg['vocabulario']}, lote {cfg['lote']}, {cfg['pasos']} pasos, tasa {cfg['tasa']}, semilla {cfg['semilla']}, "
-        f"{cfg['hilos']} hilos. {g['parametros']:,} parámetros.".replace(",", " "),
+        f"{cfg['hilos']} hilos. {miles(g['parametros'])} parámetros.",
         "",
         "| medida | valor |",
         "|---|---|",
-        f"| tokens de entrenamiento / validación | {g['tokens_entrenamiento']:,} / {g['tokens_validacion']:,} |".replace(",", " "),
-        f"| tokens por segundo (bucle) | {g['tokens_por_segundo']:,} |".replace(",", " "),
+        f"| tokens de entrenamiento / validación | {miles(g['tokens_entrenamiento'])} / {miles(g['tokens_validacion'])} |",
+        f"| tokens por segundo (bucle) | {miles(g['tokens_por_segundo'])} |",
         f"| GFLOPS sostenidos (6·N + atención) | {g['gflops']} |",
         f"| pico fp32 de matmul medido en la misma ejecución | {g['pico_gflops']} GFLOPS |",
         f"| MFU | {g['mfu']:.1%} |",
@@ -75,8 +80,8 @@ def main() -> None:
     m = r["mitad"]
     lineas += [
         "**Más texto, mejor modelo.** El mismo entrenamiento con la mitad de las piezas de entrenamiento "
-        f"({m['tokens_entrenamiento']:,} tokens) llega a una perplejidad de {m['perplejidad_gpt']} en la misma "
-        f"validación, frente a {g['perplejidad_gpt']} con todo el corpus ({g['tokens_entrenamiento']:,} tokens).".replace(",", " "),
+        f"({miles(m['tokens_entrenamiento'])} tokens) llega a una perplejidad de {m['perplejidad_gpt']} en la misma "
+        f"validación, frente a {g['perplejidad_gpt']} con todo el corpus ({miles(g['tokens_entrenamiento'])} tokens).",
         "",
         "## Tokenizadores",
         "",
@@ -92,8 +97,8 @@ def main() -> None:
         "",
         "| medida | valor |",
         "|---|---|",
-        f"| parámetros | {b['parametros']:,} |".replace(",", " "),
-        f"| tokens por segundo (bucle) | {b['tokens_por_segundo']:,} |".replace(",", " "),
+        f"| parámetros | {miles(b['parametros'])} |",
+        f"| tokens por segundo (bucle) | {miles(b['tokens_por_segundo'])} |",
         f"| exactitud top-1 / top-5 en fill-mask ({b['casos']} palabras comunes enmascaradas en validación) | {b['top1']:.1%} / {b['top5']:.1%} |",
         f"| memoria pico del proceso | {b['memoria_pico_mb']} MB |",
         "",
