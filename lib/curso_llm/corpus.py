@@ -118,10 +118,8 @@ def sesgo_local():
     """``sesgo-genero`` local: ``text`` y ``label`` (``ClassLabel``), solo ``train`` como en el Hub."""
     import datasets
 
-    from .recursos import NOMBRES_SESGO
+    from .recursos import rasgos_sesgo
 
     filas = _filas_sesgo()
-    rasgos = datasets.Features({"text": datasets.Value("string"), "label": datasets.ClassLabel(names=list(NOMBRES_SESGO))})
-    return datasets.DatasetDict(
-        {"train": datasets.Dataset.from_dict({"text": [t for t, _ in filas], "label": [e for _, e in filas]}, features=rasgos)}
-    )
+    columnas = {"text": [t for t, _ in filas], "label": [e for _, e in filas]}
+    return datasets.DatasetDict({"train": datasets.Dataset.from_dict(columnas, features=rasgos_sesgo())})

@@ -19,6 +19,15 @@ from .modo import aplicar_modo, modo_actual
 NOMBRES_SESGO = ("sin sesgo", "con sesgo")
 """Nombres de las clases de ``sesgo-genero`` (columna ``label``, ``ClassLabel``)."""
 
+def rasgos_sesgo():
+    """Las columnas de ``sesgo-genero`` en los dos modos: ``text`` y ``label`` (``ClassLabel``)."""
+    import datasets
+
+    return datasets.Features(
+        {"text": datasets.Value("string"), "label": datasets.ClassLabel(names=list(NOMBRES_SESGO))}
+    )
+
+
 # Etiquetas del conjunto del Hub (``prediction[0]["label"]``) → índice del curso.
 _ETIQUETAS_HUB_SESGO = {"non-biased": 0, "biased": 1}
 
@@ -71,10 +80,7 @@ def normalizar_sesgo_genero(conjunto):
                 f"Al conjunto de sesgo de género le faltan las columnas {sorted(faltan)}; "
                 f"tiene {ds.column_names}. Se esperaba el formato de argilla/twitter-genderbias."
             )
-        rasgos = datasets.Features(
-            {"text": datasets.Value("string"), "label": datasets.ClassLabel(names=list(NOMBRES_SESGO))}
-        )
-        return ds.map(_etiqueta, remove_columns=ds.column_names, features=rasgos)
+        return ds.map(_etiqueta, remove_columns=ds.column_names, features=rasgos_sesgo())
 
     if isinstance(conjunto, datasets.DatasetDict):
         return datasets.DatasetDict({parte: _uno(ds) for parte, ds in conjunto.items()})
@@ -199,6 +205,11 @@ def _buscar(nombre: str, tabla: dict[str, Recurso], que: str) -> Recurso:
     return tabla[clave]
 
 
+def _usa_hub(recurso: Recurso, modo: str) -> bool:
+    """¿Este recurso sale del Hub en este modo? (Los que solo existen en el curso, nunca.)"""
+    return modo == "hub" and not recurso.solo_curso
+
+
 def _local(recurso: Recurso) -> Any:
     if recurso.aviso_local:
         print(recurso.aviso_local)
@@ -212,7 +223,7 @@ def ruta_modelo(nombre: str) -> str:
     en modo local, la carpeta del modelo propio del curso.
     """
     recurso = _buscar(nombre, MODELOS, "el modelo")
-    if aplicar_modo() == "hub" and not recurso.solo_curso:
+    if _usa_hub(recurso, aplicar_modo()):
         return recurso.hub_id
     return str(_local(recurso))
 
@@ -220,7 +231,7 @@ def ruta_modelo(nombre: str) -> str:
 def cargar_conjunto(nombre: str):
     """Un ``datasets.DatasetDict`` con las columnas del curso, en cualquiera de los dos modos."""
     recurso = _buscar(nombre, CONJUNTOS, "el conjunto de datos")
-    if aplicar_modo() == "local" or recurso.solo_curso:
+    if not _usa_hub(recurso, aplicar_modo()):
         return _local(recurso)
     import datasets
 
@@ -233,7 +244,7 @@ def describir_recursos() -> str:
     modo = modo_actual()
     filas = [f"Recursos del curso (modo {modo}):"]
     for recurso in [*MODELOS.values(), *CONJUNTOS.values()]:
-        if modo == "hub" and not recurso.solo_curso:
+        if _usa_hub(recurso, modo):
             destino = recurso.hub_id
         else:
             destino = "propio del curso" if recurso.local else "pendiente"
