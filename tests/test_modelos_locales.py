@@ -131,6 +131,23 @@ def test_bert_local_con_fill_mask(corpus_chico, entorno_limpio):
     assert marca["nombre"] == "bert"
 
 
+def test_bert_local_sirve_de_codificador_para_clasificar(corpus_chico, entorno_limpio):
+    """Los capítulos de ajuste fino le ponen una cabeza de clasificación, como a BETO."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    carpeta = ml.construir_en_cache("bert", BERT_DIMINUTO, ml.entrenar_bert, progreso=False, corpus=corpus_chico)
+    tok = AutoTokenizer.from_pretrained(carpeta)
+    modelo = AutoModelForSequenceClassification.from_pretrained(carpeta, num_labels=2)
+    entrada = tok(["Una frase corta.", "Otra frase algo más larga que la primera."], padding=True,
+                  return_tensors="pt")
+    salida = modelo(**entrada, labels=torch.tensor([0, 1]))
+    assert salida.logits.shape == (2, 2)
+    salida.loss.backward()  # se puede ajustar: el gradiente llega al codificador preentrenado
+    primera_capa = next(p for n, p in modelo.named_parameters() if n.endswith("layer.0.attention.self.query.weight"))
+    assert primera_capa.grad is not None and primera_capa.grad.abs().sum() > 0
+
+
 def test_tokenizador_pide_texto_y_vocabulario_valido():
     with pytest.raises(ErrorCurso, match="sin texto"):
         ml.entrenar_tokenizador_bpe(["  "], 500)
