@@ -102,15 +102,34 @@ def parte_gpt() -> dict:
     }
 
 
+#: Los archivos de la primera tanda del corpus (unos 460 KB); la segunda añadió algo más de 1 MB.
+PRIMERA_TANDA = ("conversaciones", "cronicas", "divulgacion", "narrativa", "noticias_cartas")
+
+
+def _con_menos_texto(train: list[str], validacion: list[str]) -> dict:
+    from curso_llm import modelos_locales as ml
+
+    _, _, met = ml.entrenar_gpt(ml.ConfigGPT(), train, validacion, progreso=False)
+    return {"piezas_entrenamiento": len(train), "tokens_entrenamiento": met["tokens_entrenamiento"],
+            "perplejidad_gpt": round(met["perplejidad_validacion"], 2)}
+
+
 def parte_mitad() -> dict:
-    """¿Cuánto ayuda tener más texto? El mismo entrenamiento con la mitad del corpus."""
-    from curso_llm import corpus, modelos_locales as ml
+    """¿Cuánto ayuda tener más texto? El mismo entrenamiento con la mitad de las piezas."""
+    from curso_llm import corpus
 
     p = corpus.leer_corpus()
-    mitad = p["train"][: len(p["train"]) // 2]
-    _, _, met = ml.entrenar_gpt(ml.ConfigGPT(), mitad, p["validation"], progreso=False)
-    return {"piezas_entrenamiento": len(mitad), "tokens_entrenamiento": met["tokens_entrenamiento"],
-            "perplejidad_gpt": round(met["perplejidad_validacion"], 2)}
+    return _con_menos_texto(p["train"][: len(p["train"]) // 2], p["validation"])
+
+
+def parte_primera_tanda() -> dict:
+    """El mismo entrenamiento solo con las piezas de la primera tanda (misma validación completa)."""
+    from curso_llm import corpus
+
+    p = corpus.leer_corpus()
+    primera = [t for nombre, ruta in corpus.archivos_corpus().items() if nombre in PRIMERA_TANDA
+               for t in corpus.piezas(ruta.read_text(encoding="utf-8")) if corpus.parte_de(t) == "train"]
+    return _con_menos_texto(primera, p["validation"])
 
 
 def parte_bert() -> dict:
@@ -192,7 +211,8 @@ def main() -> None:
         import resource
 
         funcion = {"tokenizadores": parte_tokenizadores, "gpt": parte_gpt, "bert": parte_bert,
-                   "carga": parte_carga, "mitad": parte_mitad}[args.parte]
+                   "carga": parte_carga, "mitad": parte_mitad,
+                   "primera_tanda": parte_primera_tanda}[args.parte]
         datos = funcion()
         datos["memoria_pico_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         print(json.dumps(datos, ensure_ascii=False))
@@ -204,6 +224,7 @@ def main() -> None:
         resultados["bert"] = _en_proceso("bert", cache)
         resultados["carga"] = _en_proceso("carga", cache)
         resultados["mitad"] = _en_proceso("mitad", cache)
+        resultados["primera_tanda"] = _en_proceso("primera_tanda", cache)
     with tempfile.TemporaryDirectory() as cache:
         inicio = time.perf_counter()
         subprocess.run([sys.executable, "-m", "curso_llm", "preparar"], check=True, capture_output=True,
