@@ -148,6 +148,18 @@ def test_bert_local_sirve_de_codificador_para_clasificar(corpus_chico, entorno_l
     assert primera_capa.grad is not None and primera_capa.grad.abs().sum() > 0
 
 
+def test_wordpiece_da_los_mismos_ids_cada_vez(corpus_chico):
+    """El entrenador de WordPiece ordena su alfabeto inicial al azar; sin el orden canónico,
+    cada ejecución daría otros ids y otro mini BERT (pasó: una vez aprendía y otra no)."""
+    from curso_llm.corpus import leer_corpus
+
+    textos = leer_corpus(carpeta=corpus_chico)["train"]
+    vocabularios = [ml.entrenar_tokenizador_wordpiece(textos, 400).get_vocab() for _ in range(4)]
+    assert all(v == vocabularios[0] for v in vocabularios[1:])
+    assert [t for t, _ in sorted(vocabularios[0].items(), key=lambda x: x[1])][:5] == \
+        ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+
+
 def test_tokenizador_pide_texto_y_vocabulario_valido():
     with pytest.raises(ErrorCurso, match="sin texto"):
         ml.entrenar_tokenizador_bpe(["  "], 500)

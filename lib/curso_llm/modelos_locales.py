@@ -33,7 +33,7 @@ from .errores import ErrorCurso
 from .modo import carpeta_cache
 
 #: Cambia este número si cambia la receta de entrenamiento: invalida la caché.
-VERSION_RECETA = 3
+VERSION_RECETA = 4
 FIN = "<|endoftext|>"
 MARCA = "curso_llm.json"
 
@@ -123,14 +123,52 @@ def entrenar_tokenizador_wordpiece(textos: list[str], vocabulario: int, contexto
     tok.normalizer = normalizers.BertNormalizer(lowercase=False, strip_accents=False)
     tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
     tok.decoder = decoders.WordPiece()
-    tok.train_from_iterator(textos, trainers.WordPieceTrainer(vocab_size=vocabulario, special_tokens=especiales,
-                                                              show_progress=False))
+    tok.model = models.WordPiece(vocab=_vocabulario_wordpiece(tok, textos, vocabulario, especiales),
+                                 unk_token="[UNK]")
     cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
     tok.post_processor = processors.TemplateProcessing(
         single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1", special_tokens=[("[CLS]", cls), ("[SEP]", sep)]
     )
     return PreTrainedTokenizerFast(tokenizer_object=tok, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
                                    sep_token="[SEP]", mask_token="[MASK]", model_max_length=contexto)
+
+
+#: Las letras que continúan una palabra se entrenan como letras «disfrazadas» en esta zona de uso
+#: privado de Unicode (U+F0000 + código de la letra), para que BPE las trate como otras letras.
+_CONTINUACION = 0xF0000
+
+
+def _vocabulario_wordpiece(tok, textos: list[str], vocabulario: int, especiales: list[str]) -> dict[str, int]:
+    """El vocabulario de WordPiece, aprendido de forma reproducible.
+
+    ``WordPieceTrainer`` es BPE con el prefijo «##», pero numera las letras «##a», «##b»… en un
+    orden que cambia en cada ejecución, y con él los empates entre fusiones: dos entrenamientos
+    con el mismo texto daban vocabularios distintos (y mini BERT distintos). Aquí las letras de
+    continuación se disfrazan de letras propias, BPE (que sí ordena su alfabeto) aprende las
+    fusiones, y al final el disfraz se cambia por «##». Es el mismo algoritmo, sin azar.
+    """
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+
+    def disfrazar(palabra: str) -> str:
+        return palabra[0] + "".join(chr(_CONTINUACION + ord(c)) for c in palabra[1:])
+
+    def palabras():
+        for texto in textos:
+            trozos = tok.pre_tokenizer.pre_tokenize_str(tok.normalizer.normalize_str(texto))
+            yield " ".join(disfrazar(p) for p, _ in trozos)
+
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    bpe.train_from_iterator(palabras(), trainers.BpeTrainer(vocab_size=vocabulario, special_tokens=especiales,
+                                                             show_progress=False))
+
+    def quitar_disfraz(pieza: str) -> str:
+        if pieza in especiales or ord(pieza[0]) < _CONTINUACION:
+            return "".join(chr(ord(c) - _CONTINUACION) if ord(c) >= _CONTINUACION else c for c in pieza)
+        return "##" + "".join(chr(ord(c) - _CONTINUACION) for c in pieza)
+
+    por_id = sorted(bpe.get_vocab().items(), key=lambda x: x[1])
+    return {quitar_disfraz(pieza): i for i, (pieza, _) in enumerate(por_id)}
 
 
 def tokens_por_palabra(tokenizador, textos: list[str]) -> float:
