@@ -25,6 +25,7 @@ import math
 import os
 import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,9 +164,8 @@ def _vocabulario_wordpiece(tok, textos: list[str], vocabulario: int, especiales:
                                                              show_progress=False))
 
     def quitar_disfraz(pieza: str) -> str:
-        if pieza in especiales or ord(pieza[0]) < _CONTINUACION:
-            return "".join(chr(ord(c) - _CONTINUACION) if ord(c) >= _CONTINUACION else c for c in pieza)
-        return "##" + "".join(chr(ord(c) - _CONTINUACION) for c in pieza)
+        prefijo = "##" if ord(pieza[0]) >= _CONTINUACION else ""  # empieza a mitad de palabra
+        return prefijo + "".join(chr(ord(c) - _CONTINUACION) if ord(c) >= _CONTINUACION else c for c in pieza)
 
     por_id = sorted(bpe.get_vocab().items(), key=lambda x: x[1])
     return {quitar_disfraz(pieza): i for i, (pieza, _) in enumerate(por_id)}
@@ -224,11 +224,11 @@ def _barra(total: int, descripcion: str, mostrar: bool):
     return tqdm(total=total, desc=descripcion, disable=not mostrar, mininterval=1.0)
 
 
-def _bucle(modelo, config, perdida_del_paso, descripcion: str, progreso: bool) -> tuple[list[float], float]:
+def _bucle(modelo, config, perdida_del_paso, descripcion: str, progreso: bool) -> dict:
     """El bucle de entrenamiento común: tasa con calentamiento y coseno, recorte de gradiente, AdamW.
 
-    ``perdida_del_paso()`` arma un lote y devuelve su pérdida. Devuelve la curva de pérdida
-    y los segundos del bucle.
+    ``perdida_del_paso()`` arma un lote y devuelve su pérdida. Devuelve las métricas comunes:
+    curva de pérdida, segundos del bucle, tokens por segundo y parámetros.
     """
     import torch
 
@@ -250,7 +250,24 @@ def _bucle(modelo, config, perdida_del_paso, descripcion: str, progreso: bool) -
             if paso % 50 == 0:
                 barra.set_postfix(pérdida=f"{perdida.item():.2f}")
     modelo.eval()
-    return curva, time.perf_counter() - inicio
+    segundos = time.perf_counter() - inicio
+    return {"curva_perdida": curva, "segundos_bucle": segundos,
+            "tokens_por_segundo": config.pasos * config.lote * config.contexto / segundos,
+            "parametros": sum(p.numel() for p in modelo.parameters())}
+
+
+@contextmanager
+def _reproducible(config):
+    """Semilla de ``config`` y sus hilos de CPU mientras dura el entrenamiento (luego, los de antes)."""
+    import torch
+
+    torch.manual_seed(config.semilla)
+    hilos_antes = torch.get_num_threads()
+    torch.set_num_threads(config.hilos)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(hilos_antes)
 
 
 def perdida_validacion_gpt(modelo, flujo, contexto: int, lote: int = 32) -> float:
@@ -280,10 +297,7 @@ def entrenar_gpt(config: ConfigGPT, textos_train: list[str], textos_val: list[st
     import torch
     from transformers import GPT2Config, GPT2LMHeadModel
 
-    torch.manual_seed(config.semilla)
-    hilos_antes = torch.get_num_threads()
-    torch.set_num_threads(config.hilos)
-    try:
+    with _reproducible(config):
         inicio = time.perf_counter()
         tok = entrenar_tokenizador_bpe(textos_train, config.vocabulario, config.contexto)
         flujo = flujo_de_ids(tok, textos_train)
@@ -302,18 +316,14 @@ def entrenar_gpt(config: ConfigGPT, textos_train: list[str], textos_val: list[st
             x = _lotes_aleatorios(flujo, config.contexto, config.lote, generador)
             return modelo(input_ids=x, labels=x).loss
 
-        curva, segundos_bucle = _bucle(modelo, config, perdida_del_paso, "Entrenando el mini GPT-2", progreso)
+        metricas = _bucle(modelo, config, perdida_del_paso, "Entrenando el mini GPT-2", progreso)
         val = perdida_validacion_gpt(modelo, flujo_val, config.contexto)
-        metricas = {
-            "perdida_validacion": val, "perplejidad_validacion": math.exp(val), "curva_perdida": curva,
-            "segundos_total": time.perf_counter() - inicio, "segundos_bucle": segundos_bucle,
-            "tokens_por_segundo": config.pasos * config.lote * config.contexto / segundos_bucle,
-            "parametros": sum(p.numel() for p in modelo.parameters()),
+        metricas |= {
+            "perdida_validacion": val, "perplejidad_validacion": math.exp(val),
+            "segundos_total": time.perf_counter() - inicio,
             "tokens_entrenamiento": len(flujo), "tokens_validacion": len(flujo_val),
         }
         return modelo, tok, metricas
-    finally:
-        torch.set_num_threads(hilos_antes)
 
 
 # ---------------------------------------------------------------- BERT
@@ -352,10 +362,7 @@ def entrenar_bert(config: ConfigBERT, textos_train: list[str], textos_val: list[
     import torch
     from transformers import RoFormerConfig, RoFormerForMaskedLM
 
-    torch.manual_seed(config.semilla)
-    hilos_antes = torch.get_num_threads()
-    torch.set_num_threads(config.hilos)
-    try:
+    with _reproducible(config):
         inicio = time.perf_counter()
         tok = entrenar_tokenizador_wordpiece(textos_train, config.vocabulario, config.contexto)
         flujo = flujo_de_ids(tok, textos_train)
@@ -377,16 +384,9 @@ def entrenar_bert(config: ConfigBERT, textos_train: list[str], textos_val: list[
             elegidos = etiquetas != -100
             return torch.nn.functional.cross_entropy(modelo.cls(ocultos[elegidos]), etiquetas[elegidos])
 
-        curva, segundos_bucle = _bucle(modelo, config, perdida_del_paso, "Entrenando el mini BERT", progreso)
-        metricas = {
-            "curva_perdida": curva, "segundos_total": time.perf_counter() - inicio,
-            "segundos_bucle": segundos_bucle,
-            "tokens_por_segundo": config.pasos * config.lote * config.contexto / segundos_bucle,
-            "parametros": sum(p.numel() for p in modelo.parameters()), "tokens_entrenamiento": len(flujo),
-        }
+        metricas = _bucle(modelo, config, perdida_del_paso, "Entrenando el mini BERT", progreso)
+        metricas |= {"segundos_total": time.perf_counter() - inicio, "tokens_entrenamiento": len(flujo)}
         return modelo, tok, metricas
-    finally:
-        torch.set_num_threads(hilos_antes)
 
 
 # ---------------------------------------------------------------- caché
