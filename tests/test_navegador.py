@@ -1,4 +1,4 @@
-"""El capítulo 1 en un Chromium real: el quiz responde en español."""
+"""Los capítulos en un Chromium real: sin errores de JavaScript, y el quiz responde en español."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 import curso_llm
 
-from conftest import HTML
+from conftest import HTML, capitulos
 
 pytestmark = pytest.mark.lento
 
@@ -77,6 +77,21 @@ def test_quiz_del_capitulo_1_responde_en_espanol(sitio, navegador):
     assert "Correct!" not in pagina.content()
     assert not errores, errores
     pagina.screenshot(path=str(HTML.parent / "captura-capitulo-1.png"), full_page=False)
+
+
+@pytest.mark.parametrize("capitulo", capitulos(), ids=lambda p: p.stem)
+def test_capitulo_sin_errores_de_javascript(sitio, navegador, capitulo):
+    """Sin red, MathJax (de un CDN) no llega: antes, jupyterquiz fallaba en las páginas con fórmulas."""
+    pagina = navegador.new_page()
+    errores = []
+    pagina.on("pageerror", lambda e: errores.append(str(e)))
+    pagina.goto(f"{sitio}/book/{capitulo.stem}.html")
+    bloque = pagina.locator(".Quiz").filter(has=pagina.locator(".MultipleChoiceQn")).first
+    bloque.wait_for(timeout=15000)
+    bloque.locator("label.MCButton").first.click()  # la retroalimentación también pasa por MathJax
+    bloque.locator(".Feedback").wait_for()
+    pagina.wait_for_timeout(1500)  # jupyterquiz mira MathJax a los 500 ms de pintar el quiz
+    assert not errores, errores
 
 
 def test_numerica_en_espanol(sitio, navegador):

@@ -87,7 +87,7 @@ def test_cada_traduccion_encuentra_su_texto_en_jupyterquiz():
 
     carpeta = resources.files("jupyterquiz") / "js"
     original = "".join(p.read_text(encoding="utf-8") for p in carpeta.iterdir() if p.name.endswith(".js"))
-    for texto in quiz.TRADUCCIONES:
+    for texto in [*quiz.TRADUCCIONES, *quiz.ARREGLOS]:
         assert texto in original, texto
 
 

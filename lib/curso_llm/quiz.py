@@ -23,6 +23,15 @@ TRADUCCIONES = {
     '"Type your answer here:"': '"Escribe tu respuesta y pulsa Enter:"',
 }
 
+#: Arreglos al JavaScript de jupyterquiz, con el mismo mecanismo. Sin conexión, la página define la
+#: configuración de MathJax pero la biblioteca (que viene de un CDN) no llega: jupyterquiz lee
+#: ``MathJax.version`` sin comprobar que exista y lanza un TypeError en cada página con fórmulas.
+ARREGLOS = {
+    'version[0] == "2"': 'String(version)[0] == "2"',
+    'version[0] == "3"': 'String(version)[0] == "3"',
+    "if (typeof MathJax !== 'undefined') {": "if (typeof MathJax !== 'undefined' && MathJax.version) {",
+}
+
 TIPOS = ("multiple_choice", "many_choice", "numeric")
 
 
@@ -87,13 +96,13 @@ def cargar_quiz(nombre: str) -> list[dict]:
 
 
 def _javascript_en_espanol() -> str:
-    """Todo el JavaScript de jupyterquiz, con su interfaz traducida."""
+    """Todo el JavaScript de jupyterquiz, con su interfaz traducida (y los ``ARREGLOS``)."""
     carpeta = resources.files("jupyterquiz") / "js"
     codigo = "".join(
         p.read_text(encoding="utf-8") for p in sorted(carpeta.iterdir(), key=lambda p: p.name) if p.name.endswith(".js")
     )
-    for original, traduccion in TRADUCCIONES.items():
-        codigo = codigo.replace(original, traduccion)
+    for original, cambio in {**TRADUCCIONES, **ARREGLOS}.items():
+        codigo = codigo.replace(original, cambio)
     return codigo
 
 
