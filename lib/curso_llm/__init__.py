@@ -10,6 +10,7 @@ _aplicar_modo()
 
 from .capitulo import fijar_semillas, iniciar_capitulo  # noqa: E402
 from .diagramas import diagramas_disponibles, mostrar_diagrama  # noqa: E402
+from .dispositivo import describir_dispositivo, elegir_dispositivo, mover, precision_mixta  # noqa: E402
 from .errores import (  # noqa: E402
     ErrorCurso,
     ModoInvalido,
@@ -30,7 +31,7 @@ from .visual import (  # noqa: E402
     partir_en_tokens,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "ErrorCurso",
@@ -45,9 +46,11 @@ __all__ = [
     "cargar_quiz",
     "carpeta_cache",
     "colorear_tokens",
+    "describir_dispositivo",
     "describir_modo",
     "describir_recursos",
     "diagramas_disponibles",
+    "elegir_dispositivo",
     "en_colab",
     "fijar_semillas",
     "iniciar_capitulo",
@@ -55,10 +58,12 @@ __all__ = [
     "iniciar_sesion_wandb",
     "mapa_de_atencion",
     "modo_actual",
+    "mover",
     "mostrar_diagrama",
     "mostrar_quiz",
     "normalizar_sesgo_genero",
     "partir_en_tokens",
+    "precision_mixta",
     "preparar_wandb",
     "quizzes_disponibles",
     "ruta_modelo",
