@@ -56,14 +56,14 @@ def test_corpus_vacio_da_error_claro(tmp_path):
         corpus.leer_corpus(estilo=True, carpeta=tmp_path)
 
 
-def test_oscar_local_como_el_del_hub(entorno_limpio):
-    conjunto = curso_llm.cargar_conjunto("oscar-small")
+def test_web_local_como_el_del_hub(entorno_limpio):
+    conjunto = curso_llm.cargar_conjunto("web-es")
     assert isinstance(conjunto, datasets.DatasetDict)
     assert set(conjunto) == {"train", "validation"}
     assert conjunto["train"].features == datasets.Features({"text": datasets.Value("string")})
-    # La misma forma que deja normalizar_oscar con lo que trae el Hub (id + text, solo train).
+    # La misma forma que deja normalizar_web con lo que trae el Hub (id + text, solo train).
     hub = datasets.Dataset.from_dict({"id": list(range(40)), "text": [f"texto {i}" for i in range(40)]})
-    normalizado = curso_llm.recursos.normalizar_oscar(hub)
+    normalizado = curso_llm.recursos.normalizar_web(hub)
     assert set(normalizado) == set(conjunto)
     assert normalizado["train"].features == conjunto["train"].features
     assert normalizado["validation"].num_rows == 2

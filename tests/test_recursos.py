@@ -29,7 +29,7 @@ def test_en_modo_hub_un_modelo_es_su_id_del_hub(entorno_limpio, monkeypatch, nom
 
 def test_conjuntos_del_registro():
     assert recursos.CONJUNTOS["sesgo-genero"].hub_id == "argilla/twitter-genderbias"
-    assert recursos.CONJUNTOS["oscar-small"].hub_id == "nthngdy/oscar-small"
+    assert recursos.CONJUNTOS["web-es"].hub_id == "HuggingFaceFW/fineweb-2"
 
 
 def test_nombre_desconocido_lista_los_disponibles(entorno_limpio):

@@ -91,8 +91,8 @@ def _dataset_texto(partes: dict[str, list[str]]):
     )
 
 
-def oscar_local():
-    """``oscar-small`` local: el corpus general, columna ``text``, partes train/validation."""
+def web_local():
+    """``web-es`` local: el corpus general, columna ``text``, partes train/validation."""
     return _dataset_texto(leer_corpus(estilo=False))
 
 

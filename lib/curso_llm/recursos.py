@@ -87,7 +87,7 @@ def normalizar_sesgo_genero(conjunto):
     return _uno(conjunto)
 
 
-def normalizar_oscar(conjunto):
+def normalizar_web(conjunto):
     """Deja solo la columna ``text`` y separa una validación fija (5 %) si el Hub no la trae."""
     import datasets
 
@@ -153,14 +153,15 @@ CONJUNTOS: dict[str, Recurso] = {
             local=lambda: _corpus().sesgo_local(),
         ),
         Recurso(
-            "oscar-small",
+            "web-es",
             "conjunto",
-            "nthngdy/oscar-small",
-            "Texto web en español para preentrenar (columna text).",
-            # El conjunto original usa un script de carga; datasets 5 lee la copia en parquet.
-            hub_kwargs={"revision": "refs/convert/parquet", "data_dir": "unshuffled_deduplicated_es"},
-            normalizar=normalizar_oscar,
-            local=lambda: _corpus().oscar_local(),
+            "HuggingFaceFW/fineweb-2",
+            "Texto web en español para preentrenar (columna text): una muestra de FineWeb-2 (ODC-By).",
+            # FineWeb-2 está en parquet (sin script de carga); se leen en streaming las primeras
+            # filas de su parte en español, sin bajar el conjunto entero.
+            hub_kwargs={"name": "spa_Latn", "split": "train", "streaming": True},
+            normalizar=normalizar_web,
+            local=lambda: _corpus().web_local(),
         ),
         Recurso(
             "recetas",
