@@ -20,6 +20,14 @@ from .errores import (  # noqa: E402
     TokenInvalido,
 )
 from .modo import carpeta_cache, describir_modo, en_colab, modo_actual  # noqa: E402
+from .preparacion import (  # noqa: E402
+    cargar_textos_propios,
+    contar_clases,
+    dividir_conjunto,
+    elegir_corte,
+    limpiar_textos,
+    longitudes_en_tokens,
+)
 from .quiz import cargar_quiz, mostrar_quiz, quizzes_disponibles  # noqa: E402
 from .recursos import cargar_conjunto, describir_recursos, normalizar_sesgo_genero, ruta_modelo  # noqa: E402
 from .sesion import iniciar_sesion_hf, iniciar_sesion_wandb, preparar_wandb  # noqa: E402
@@ -44,18 +52,24 @@ __all__ = [
     "barras_probabilidades",
     "cargar_conjunto",
     "cargar_quiz",
+    "cargar_textos_propios",
     "carpeta_cache",
     "colorear_tokens",
+    "contar_clases",
     "describir_dispositivo",
     "describir_modo",
     "describir_recursos",
     "diagramas_disponibles",
+    "dividir_conjunto",
+    "elegir_corte",
     "elegir_dispositivo",
     "en_colab",
     "fijar_semillas",
     "iniciar_capitulo",
     "iniciar_sesion_hf",
     "iniciar_sesion_wandb",
+    "limpiar_textos",
+    "longitudes_en_tokens",
     "mapa_de_atencion",
     "modo_actual",
     "mover",
