@@ -9,6 +9,16 @@ from .modo import aplicar_modo as _aplicar_modo
 _aplicar_modo()
 
 from .capitulo import fijar_semillas, iniciar_capitulo  # noqa: E402
+from .compartir import (  # noqa: E402
+    datos_del_modelo,
+    describir_cache_hub,
+    escribir_ficha,
+    ficha_del_modelo,
+    listar_archivos,
+    subir_al_hub,
+    tabla_archivos,
+    tamano_legible,
+)
 from .diagramas import diagramas_disponibles, mostrar_diagrama  # noqa: E402
 from .dispositivo import describir_dispositivo, elegir_dispositivo, mover, precision_mixta  # noqa: E402
 from .errores import (  # noqa: E402
@@ -56,6 +66,8 @@ __all__ = [
     "carpeta_cache",
     "colorear_tokens",
     "contar_clases",
+    "datos_del_modelo",
+    "describir_cache_hub",
     "describir_dispositivo",
     "describir_modo",
     "describir_recursos",
@@ -64,11 +76,14 @@ __all__ = [
     "elegir_corte",
     "elegir_dispositivo",
     "en_colab",
+    "escribir_ficha",
+    "ficha_del_modelo",
     "fijar_semillas",
     "iniciar_capitulo",
     "iniciar_sesion_hf",
     "iniciar_sesion_wandb",
     "limpiar_textos",
+    "listar_archivos",
     "longitudes_en_tokens",
     "mapa_de_atencion",
     "modo_actual",
@@ -81,4 +96,7 @@ __all__ = [
     "preparar_wandb",
     "quizzes_disponibles",
     "ruta_modelo",
+    "subir_al_hub",
+    "tabla_archivos",
+    "tamano_legible",
 ]
