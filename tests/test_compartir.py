@@ -183,6 +183,16 @@ def test_ficha_del_modelo_con_los_hechos_y_lo_que_cuentas(gpt, carpeta):
     assert tarjeta.data.license == "mit" and tarjeta.data.language == "es"
 
 
+def test_ficha_envuelve_los_parrafos_largos_y_respeta_las_listas(carpeta):
+    larga = " ".join(["Un modelo diminuto que sirve para aprender a publicar modelos."] * 5)
+    lista = "- primero\n- segundo, con una línea bastante larga " + "x" * 90
+    ficha = curso_llm.ficha_del_modelo(carpeta, nombre="x", licencia="mit", descripcion=larga, datos=lista)
+    cuerpo = ficha.split("## Cómo usarlo")[0]
+    assert " ".join(cuerpo.split()).count(larga) == 1  # el mismo texto, en varias líneas
+    assert all(len(linea) <= 88 for linea in cuerpo.splitlines())
+    assert lista in ficha  # las listas no se tocan
+
+
 def test_ficha_marca_lo_que_falta_y_se_escribe_como_readme(carpeta):
     ruta = curso_llm.escribir_ficha(carpeta, nombre="mi-gpt", licencia="cc-by-sa-4.0")
     assert ruta == carpeta / "README.md"

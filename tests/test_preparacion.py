@@ -138,6 +138,15 @@ def test_limpieza_con_entradas_malas(llamada, mensaje):
         llamada()
 
 
+def test_limpieza_de_un_conjunto_con_solo_texto():
+    """Como web-es o un TXT propio: una sola columna."""
+    ds = datasets.Dataset.from_dict({"text": [f[0] for f in FILAS]})
+    limpio, informe = curso_llm.limpiar_textos(ds)
+    assert limpio.column_names == ["text"]
+    assert limpio["text"] == [f[2] for f in FILAS if f[2] is not None]
+    assert informe.filas_finales == len(limpio)
+
+
 def test_un_datasetdict_de_una_sola_parte_se_acepta():
     limpio, informe = curso_llm.limpiar_textos(datasets.DatasetDict({"train": _conjunto()}))
     assert informe.filas_iniciales == len(FILAS) and isinstance(limpio, datasets.Dataset)
@@ -187,6 +196,9 @@ def test_elegir_corte():
     assert curso_llm.elegir_corte(stats, maximo=64) == 64  # nunca más que el contexto
     assert curso_llm.elegir_corte([3, 3, 3]) == 8  # como mínimo, un múltiplo
     assert stats.truncados(96) == 4 and stats.tokens_perdidos(96) == 1 + 2 + 3 + 4
+    resumen = stats.resumen(96)
+    assert "100 textos: mínimo 1, mediana 50,5, media 50,5, percentil 95 95,0" in resumen
+    assert "se truncan 4 textos (4,0 %)" in resumen and "se pierden 10 de sus 5 050 tokens (0,20 %)" in resumen
 
 
 @pytest.mark.parametrize(

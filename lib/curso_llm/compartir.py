@@ -26,24 +26,24 @@ ARCHIVOS_PESOS = ("model.safetensors", "model.safetensors.index.json", "pytorch_
 
 #: Para qué sirve cada archivo que suele haber en la carpeta de un modelo de ``transformers``.
 QUE_ES = {
-    "config.json": "la arquitectura: tipo de modelo, capas, dimensión, vocabulario, contexto",
-    "generation_config.json": "los valores por defecto para generar texto (tokens de inicio y fin…)",
-    "model.safetensors": "los pesos (parámetros), en formato safetensors: seguro y rápido de leer",
-    "model.safetensors.index.json": "el índice de los pesos cuando van repartidos en varios archivos",
-    "pytorch_model.bin": "los pesos en el formato antiguo de PyTorch (pickle)",
-    "pytorch_model.bin.index.json": "el índice de los pesos antiguos repartidos en varios archivos",
-    "tokenizer.json": "el tokenizador completo (vocabulario, fusiones y reglas) en un solo archivo",
-    "tokenizer_config.json": "cómo usar el tokenizador: tokens especiales, longitud máxima, clase",
-    "special_tokens_map.json": "qué token hace de inicio, fin, relleno, máscara…",
-    "vocab.json": "el vocabulario de un tokenizador BPE: cada token con su número",
-    "merges.txt": "las fusiones de BPE, en el orden en que se aprendieron",
-    "vocab.txt": "el vocabulario de un tokenizador WordPiece (como el de BERT), un token por línea",
-    "added_tokens.json": "tokens añadidos después del entrenamiento del tokenizador",
-    "chat_template.jinja": "la plantilla de conversación de un modelo de chat",
-    "README.md": "la ficha del modelo (model card): qué es, cómo se entrenó, límites y licencia",
-    "training_args.bin": "los argumentos con los que se entrenó (del Trainer)",
-    "curso_llm.json": "registro del curso: la receta y las métricas del entrenamiento local",
-    ".gitattributes": "reglas de git para los archivos grandes (del repositorio del Hub)",
+    "config.json": "la arquitectura: capas, dimensión, vocabulario…",
+    "generation_config.json": "valores por defecto para generar texto",
+    "model.safetensors": "los pesos (parámetros), en formato safetensors",
+    "model.safetensors.index.json": "índice de los pesos repartidos en varios archivos",
+    "pytorch_model.bin": "los pesos, en el formato antiguo de PyTorch (pickle)",
+    "pytorch_model.bin.index.json": "índice de los pesos antiguos repartidos en archivos",
+    "tokenizer.json": "el tokenizador completo, en un solo archivo",
+    "tokenizer_config.json": "ajustes del tokenizador: especiales, longitud…",
+    "special_tokens_map.json": "qué token es el de inicio, fin, relleno, máscara…",
+    "vocab.json": "vocabulario BPE: cada token con su número",
+    "merges.txt": "fusiones BPE, en el orden en que se aprendieron",
+    "vocab.txt": "vocabulario WordPiece, un token por línea",
+    "added_tokens.json": "tokens añadidos después de entrenar el tokenizador",
+    "chat_template.jinja": "plantilla de conversación de un modelo de chat",
+    "README.md": "la ficha del modelo (model card)",
+    "training_args.bin": "argumentos del entrenamiento (del Trainer)",
+    "curso_llm.json": "registro del curso: receta y métricas del entrenamiento",
+    ".gitattributes": "reglas de git para archivos grandes (del Hub)",
 }
 
 #: Tarea del Hub (``pipeline_tag``) según el final del nombre de la arquitectura.
@@ -120,9 +120,9 @@ def _que_es(nombre: str) -> str:
     if nombre in QUE_ES:
         return QUE_ES[nombre]
     if re.fullmatch(r"model-\d+-of-\d+\.safetensors", nombre):
-        return "un trozo de los pesos (safetensors repartido en varios archivos)"
+        return "un trozo de los pesos (safetensors en varios archivos)"
     if re.fullmatch(r"pytorch_model-\d+-of-\d+\.bin", nombre):
-        return "un trozo de los pesos (formato antiguo, repartido en varios archivos)"
+        return "un trozo de los pesos (formato antiguo, en varios archivos)"
     return "otro archivo (no lo usa from_pretrained)"
 
 
@@ -238,6 +238,20 @@ def _texto(valor, nombre: str) -> str | None:
     return valor.strip() or None
 
 
+def _parrafos(texto: str, ancho: int = 88) -> str:
+    """Los párrafos de texto corrido, en líneas de ``ancho`` caracteres como mucho (en Markdown se
+    leen igual). Las listas, tablas, títulos y bloques de código se dejan tal cual."""
+    import textwrap
+
+    bloques = []
+    for bloque in texto.split("\n\n"):
+        if "\n" in bloque or bloque.lstrip().startswith(("-", "*", "#", "|", "`", ">", "1.")):
+            bloques.append(bloque)
+        else:
+            bloques.append(textwrap.fill(bloque, ancho, break_long_words=False, break_on_hyphens=False))
+    return "\n\n".join(bloques)
+
+
 def ficha_del_modelo(carpeta, *, nombre: str, licencia: str, descripcion: str | None = None,
                      entrenamiento: str | None = None, datos: str | None = None, limitaciones: str | None = None,
                      modelo_base: str | None = None, conjuntos: list[str] | None = None,
@@ -312,13 +326,13 @@ def ficha_del_modelo(carpeta, *, nombre: str, licencia: str, descripcion: str | 
                'print(generar("Había una vez", max_new_tokens=30)[0]["generated_text"])')
 
     def seccion(titulo: str, texto: str | None, que_falta: str) -> str:
-        return f"## {titulo}\n\n{texto or f'{POR_COMPLETAR}: {que_falta}'}\n"
+        return f"## {titulo}\n\n{_parrafos(texto or f'{POR_COMPLETAR}: {que_falta}')}\n"
 
     base = f"\nParte de [`{modelo_base}`](https://huggingface.co/{modelo_base}).\n" if modelo_base else ""
     partes = [
         f"---\n{cabecera}---\n",
         f"# {nombre}\n",
-        (descripcion or f"{POR_COMPLETAR}: qué es este modelo y para qué sirve.") + "\n" + base,
+        _parrafos(descripcion or f"{POR_COMPLETAR}: qué es este modelo y para qué sirve.") + "\n" + base,
         "## Detalles técnicos\n\nDatos leídos de los archivos del modelo:\n\n" + "\n".join(tecnico) + "\n",
         f"## Cómo usarlo\n\n```python\nfrom transformers import pipeline\n\n{uso}\n```\n",
         seccion("Cómo se entrenó", entrenamiento, "desde qué modelo partiste, cuántos pasos o épocas, con qué hiperparámetros."),

@@ -217,6 +217,10 @@ def limpiar_textos(conjunto, columna: str = COLUMNA_TEXTO, *, urls: bool = True,
 
         quitar("Duplicados (texto idéntico)", primera_vez)
 
+    import datasets
+
+    if ds.column_names == [columna]:  # solo el texto: se construye de nuevo, con sus mismos rasgos
+        return datasets.Dataset.from_dict({columna: textos}, features=ds.features), informe
     limpio = ds.select(indices)
     orden = limpio.column_names
     rasgo = limpio.features[columna]
@@ -275,15 +279,15 @@ class EstadisticasLongitud:
         return sum(n - corte for n in self.longitudes if n > corte)
 
     def resumen(self, corte: int | None = None) -> str:
-        linea = (f"{self.n} textos: mínimo {self.minimo}, mediana {_cifra(self.mediana, 1)}, "
+        linea = (f"{_cifra(self.n)} textos: mínimo {self.minimo}, mediana {_cifra(self.mediana, 1)}, "
                  f"media {_cifra(self.media, 1)}, percentil 95 {_cifra(self.percentil(95), 1)}, "
                  f"máximo {self.maximo} tokens.")
         if corte is None:
             return linea
-        t = self.truncados(corte)
-        return (linea + f"\nCon un corte en {corte} tokens se truncan {t} textos "
-                f"({_cifra(100 * t / self.n, 1)} %) y se pierden {self.tokens_perdidos(corte)} tokens "
-                f"de {sum(self.longitudes)} ({_cifra(100 * self.tokens_perdidos(corte) / sum(self.longitudes), 2)} %).")
+        t, perdidos, total = self.truncados(corte), self.tokens_perdidos(corte), sum(self.longitudes)
+        return (linea + f"\nCon un corte en {corte} tokens se truncan {_cifra(t)} textos "
+                f"({_cifra(100 * t / self.n, 1)} %)\ny se pierden {_cifra(perdidos)} de sus "
+                f"{_cifra(total)} tokens ({_cifra(100 * perdidos / total, 2)} %).")
 
     def __str__(self) -> str:
         return self.resumen()
