@@ -66,6 +66,18 @@ def test_limpieza_cuenta_lo_que_dice_la_anotacion():
     assert "Duplicados (texto idéntico)" in tabla and f"Quedan {len(esperados)} de {len(FILAS)} filas" in tabla
 
 
+@pytest.mark.parametrize("texto,esperado", [
+    ("  hola   mundo \t ", "hola mundo"),
+    ("Primer párrafo,\n  segunda línea.  \n\n\n\nOtro párrafo.\n\n", "Primer párrafo,\nsegunda línea.\n\nOtro párrafo."),
+    ("\n\n  \n", ""),
+    (None, ""),
+])
+def test_normalizar_espacios_conserva_los_parrafos(texto, esperado):
+    from curso_llm.preparacion import normalizar_espacios
+
+    assert normalizar_espacios(texto) == esperado
+
+
 def test_cada_paso_se_puede_apagar():
     limpio, informe = curso_llm.limpiar_textos(_conjunto(), urls=False, menciones=False, duplicados=False,
                                                min_palabras=0)
@@ -76,7 +88,7 @@ def test_cada_paso_se_puede_apagar():
 
 def _a_mano(textos):
     """Recuentos de la limpieza calculados por otro camino (para el conjunto del curso)."""
-    normal = [" ".join((t or "").split()) for t in textos]
+    normal = ["\n".join(" ".join(linea.split()) for linea in (t or "").splitlines()) for t in textos]
     con_url = sum(bool(re.search(r"https?://|www\.", t, re.I)) for t in normal)
     sin_url = [" ".join(re.sub(r"(https?://|www\.)\S+", " ", t, flags=re.I).split()) for t in normal]
     con_mencion = sum(bool(re.search(r"(^|\s)@\w", t)) for t in sin_url)

@@ -134,8 +134,19 @@ class InformeLimpieza:
 
 
 def normalizar_espacios(texto) -> str:
-    """Sin espacios al principio ni al final, y uno solo entre palabras (los saltos de línea, también)."""
-    return " ".join(str(texto).split()) if texto is not None else ""
+    """Un solo espacio entre palabras y ninguno al principio ni al final de cada línea. Los párrafos
+    se conservan: los saltos de línea siguen ahí, con una sola línea en blanco como mucho entre
+    dos párrafos y ninguna al principio ni al final."""
+    if texto is None:
+        return ""
+    lineas: list[str] = []
+    for linea in str(texto).splitlines():
+        linea = " ".join(linea.split())
+        if linea or (lineas and lineas[-1]):
+            lineas.append(linea)
+    while lineas and not lineas[-1]:
+        lineas.pop()
+    return "\n".join(lineas)
 
 
 def quitar_urls(texto: str) -> str:
@@ -159,7 +170,8 @@ def limpiar_textos(conjunto, columna: str = COLUMNA_TEXTO, *, urls: bool = True,
 
     Pasos, en este orden (cada uno se puede apagar):
 
-    1. **Espacios**: quita los del principio y el final y deja uno solo entre palabras.
+    1. **Espacios**: deja uno solo entre palabras y ninguno al principio ni al final de cada línea
+       (los párrafos se conservan, con una línea en blanco como mucho entre ellos).
     2. **Enlaces** (``urls``): borra ``https://…`` y ``www.…``.
     3. **Menciones** (``menciones``): ``@alguien`` → ``@usuario`` (anonimiza sin perder la señal).
     4. **Vacías o cortas**: quita las filas con menos de ``min_palabras`` palabras (las menciones
