@@ -39,6 +39,10 @@ def test_la_celda_instala_la_etiqueta_configurada():
     repo = configuracion()["repository"]
     assert repo["branch"] != "main", "Colab debe instalar una etiqueta o un commit, no una rama que cambia"
     assert _orden_de_la_celda() == f"curso-llm[colab] @ git+{repo['url']}@{repo['branch']}#subdirectory=lib"
+    import tomllib
+
+    version = tomllib.loads((RAIZ / "lib" / "pyproject.toml").read_text())["project"]["version"]
+    assert repo["branch"] == f"v{version}", "la etiqueta de Colab y la versión de curso_llm deben coincidir"
 
 
 @pytest.fixture(scope="module")
