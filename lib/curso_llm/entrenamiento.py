@@ -109,7 +109,9 @@ def _reproducible(config):
 
 
 def perdida_validacion_gpt(modelo, flujo, contexto: int, lote: int = 32) -> float:
-    """Pérdida media por token en ventanas consecutivas (sin solaparse) del flujo de validación."""
+    """Pérdida media por token en ventanas consecutivas (sin solaparse) del flujo de validación.
+
+    Las ventanas van al dispositivo del modelo (CPU, CUDA o MPS)."""
     import torch
 
     n = (len(flujo) - 1) // contexto
@@ -119,7 +121,7 @@ def perdida_validacion_gpt(modelo, flujo, contexto: int, lote: int = 32) -> floa
     modelo.eval()
     with torch.no_grad():
         for i in range(0, n, lote):
-            x = ventanas[i : i + lote]
+            x = ventanas[i : i + lote].to(modelo.device)
             salida = modelo(input_ids=x, labels=x)
             tokens = x.numel() - x.shape[0]  # la pérdida predice desde la 2.ª posición
             total += salida.loss.item() * tokens
