@@ -106,3 +106,36 @@ def test_lineas_base_iguales_a_las_de_bench(ids_del_corpus, clave, orden):
     else:
         ppl = KneserNey(train, orden, vocabulario).perplejidad(val)
     assert round(ppl, 2) == bench[clave]
+
+
+
+def test_el_gancho_tras_el_paso_no_cambia_lo_que_se_entrena():
+    """bench/hasta_el_trigrama.py mide la validación dentro del bucle de preparar: mismos pesos."""
+    from curso_llm.entrenamiento import _bucle, _lotes_aleatorios
+
+    config = ml.ConfigGPT(vocabulario=300, contexto=16, capas=1, dim=32, cabezas=2, lote=4, pasos=12, calentamiento=2)
+    flujo = torch.randint(0, 97, (2000,), generator=torch.Generator().manual_seed(3))
+
+    def entrenar(con_gancho):
+        modelo = _gpt(contexto=16, semilla=5)
+        generador = torch.Generator().manual_seed(0)
+        llamadas = []
+
+        def perdida_del_paso():
+            x = _lotes_aleatorios(flujo, 16, config.lote, generador)
+            return modelo(input_ids=x, labels=x).loss
+
+        def gancho(pasos, segundos):
+            llamadas.append((pasos, segundos))
+            perdida_validacion_gpt(modelo, flujo[:500], 16)
+
+        metricas = _bucle(modelo, config, perdida_del_paso, "prueba", False, gancho if con_gancho else None)
+        return modelo, metricas, llamadas
+
+    modelo_sin, metricas_sin, _ = entrenar(False)
+    modelo_con, metricas_con, llamadas = entrenar(True)
+    assert [p for p, _ in llamadas] == list(range(1, 13))
+    assert all(a < b for (_, a), (_, b) in zip(llamadas, llamadas[1:]))
+    assert metricas_con["curva_perdida"] == metricas_sin["curva_perdida"]
+    for (n, a), (_, b) in zip(modelo_sin.state_dict().items(), modelo_con.state_dict().items()):
+        assert torch.equal(a, b), n
