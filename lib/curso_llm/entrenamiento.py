@@ -62,11 +62,15 @@ def _barra(total: int, descripcion: str, mostrar: bool):
     return tqdm(total=total, desc=descripcion, disable=not mostrar, mininterval=1.0)
 
 
-def _bucle(modelo, config, perdida_del_paso, descripcion: str, progreso: bool) -> dict:
+def _bucle(modelo, config, perdida_del_paso, descripcion: str, progreso: bool, tras_el_paso=None) -> dict:
     """El bucle de entrenamiento común: tasa con calentamiento y coseno, recorte de gradiente, AdamW.
 
     ``perdida_del_paso()`` arma un lote y devuelve su pérdida. Devuelve las métricas comunes:
     curva de pérdida, segundos del bucle, tokens por segundo y parámetros.
+
+    ``tras_el_paso(pasos_dados, segundos)``, si se da, se llama al final de cada paso con los pasos
+    dados y los segundos de entrenamiento hasta ahí (sin contar lo que tarde la propia llamada, que
+    puede medir la validación); no cambia lo que se entrena.
     """
     import torch
 
@@ -74,6 +78,7 @@ def _bucle(modelo, config, perdida_del_paso, descripcion: str, progreso: bool) -
     opt = _optimizador(modelo, config)
     curva: list[float] = []
     inicio = time.perf_counter()
+    pausas = 0.0
     with _barra(config.pasos, descripcion, progreso) as barra:
         for paso in range(config.pasos):
             for grupo in opt.param_groups:
@@ -87,8 +92,13 @@ def _bucle(modelo, config, perdida_del_paso, descripcion: str, progreso: bool) -
             barra.update(1)
             if paso % 50 == 0:
                 barra.set_postfix(pérdida=f"{perdida.item():.2f}")
+            if tras_el_paso is not None:
+                antes = time.perf_counter()
+                tras_el_paso(paso + 1, antes - inicio - pausas)
+                modelo.train()
+                pausas += time.perf_counter() - antes
     modelo.eval()
-    segundos = time.perf_counter() - inicio
+    segundos = time.perf_counter() - inicio - pausas
     return {"curva_perdida": curva, "segundos_bucle": segundos,
             "tokens_por_segundo": config.pasos * config.lote * config.contexto / segundos,
             "parametros": sum(p.numel() for p in modelo.parameters())}
@@ -109,7 +119,9 @@ def _reproducible(config):
 
 
 def perdida_validacion_gpt(modelo, flujo, contexto: int, lote: int = 32) -> float:
-    """Pérdida media por token en ventanas consecutivas (sin solaparse) del flujo de validación."""
+    """Pérdida media por token en ventanas consecutivas (sin solaparse) del flujo de validación.
+
+    Las ventanas van al dispositivo del modelo (CPU, CUDA o MPS)."""
     import torch
 
     n = (len(flujo) - 1) // contexto
@@ -119,7 +131,7 @@ def perdida_validacion_gpt(modelo, flujo, contexto: int, lote: int = 32) -> floa
     modelo.eval()
     with torch.no_grad():
         for i in range(0, n, lote):
-            x = ventanas[i : i + lote]
+            x = ventanas[i : i + lote].to(modelo.device)
             salida = modelo(input_ids=x, labels=x)
             tokens = x.numel() - x.shape[0]  # la pérdida predice desde la 2.ª posición
             total += salida.loss.item() * tokens
