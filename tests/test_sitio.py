@@ -1,0 +1,113 @@
+"""Las extensiones de Sphinx del libro (book/_ext), sin construir el libro."""
+
+from __future__ import annotations
+
+import gettext
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import RAIZ
+
+sys.path.insert(0, str(RAIZ / "book" / "_ext"))
+
+import abrir_en_colab  # noqa: E402
+import espanol  # noqa: E402
+import mathjax_local  # noqa: E402
+
+
+class _Catalogo(gettext.NullTranslations):
+    def __init__(self, textos):
+        super().__init__()
+        self.textos = textos
+
+    def gettext(self, mensaje):
+        return self.textos.get(mensaje) or super().gettext(mensaje)
+
+
+def test_el_catalogo_del_curso_va_por_delante_y_deja_el_resto_al_del_tema():
+    tema = _Catalogo({"Download this page": "Descarga esta pagina", "Print to PDF": "Imprimir en PDF"})
+    catalogo = espanol.CatalogoDelCurso({"Download this page": "Descarga esta página"}, tema)
+    assert catalogo.gettext("Download this page") == "Descarga esta página"
+    assert catalogo.gettext("Print to PDF") == "Imprimir en PDF"
+    assert catalogo.gettext("Sin traducción") == "Sin traducción"
+    # Un catálogo que llega después (otra extensión) queda también de respaldo.
+    catalogo.add_fallback(_Catalogo({"Otro": "Otra cosa"}))
+    assert catalogo.gettext("Otro") == "Otra cosa"
+
+
+def test_los_textos_del_curso_tutean_y_llevan_tildes():
+    textos = [t for catalogo in espanol.TEXTOS.values() for t in catalogo.values()]
+    assert not [t for t in textos if "active " in t or "pagina" in t or "Por favor" in t]
+
+
+def _plantillas_del_tema() -> str:
+    import pydata_sphinx_theme
+    import sphinx_book_theme
+
+    carpetas = [Path(sphinx_book_theme.__file__).parent, Path(pydata_sphinx_theme.__file__).parent]
+    return "".join(p.read_text(encoding="utf-8") for c in carpetas for p in c.rglob("*.html"))
+
+
+def test_cada_atributo_fijo_sigue_en_las_plantillas_del_tema():
+    """Si el tema cambia o traduce estos textos, la prueba avisa de que el arreglo sobra o falla."""
+    plantillas = _plantillas_del_tema()
+    for ingles in espanol.ATRIBUTOS_FIJOS:
+        assert ingles in plantillas, ingles
+
+
+def test_traducir_atributos():
+    html = '<button title="Toggle primary sidebar"></button><nav aria-label="Main"></nav>'
+    assert espanol.traducir_atributos(html) == (
+        '<button title="Mostrar u ocultar el índice del libro"></button><nav aria-label="Índice del libro"></nav>')
+
+
+def test_la_incidencia_se_abre_en_espanol():
+    boton = {"label": "source-issues-button",
+             "url": "https://github.com/o/r/issues/new?title=Issue%20on%20page&body=Your%20issue%20content%20here."}
+    contexto = {"header_buttons": [{"type": "group", "buttons": [boton]}]}
+    espanol._incidencia_en_espanol(None, "book/01-que-es-un-llm", "page.html", contexto, None)
+    assert boton["url"].startswith("https://github.com/o/r/issues/new?title=Error%20en%20la%20p%C3%A1gina%20/book/01")
+    assert "Your" not in boton["url"] and "body=Cu%C3%A9ntanos" in boton["url"]
+
+
+def test_el_boton_de_colab_usa_la_url_del_cohete():
+    url = "https://colab.research.google.com/github/o/r/blob/v1/book/01.ipynb"
+    botones = [{"label": "launch-buttons", "buttons": [
+        {"text": "Binder", "icon": "_static/images/logo_binder.svg", "url": "https://mybinder.org/x"},
+        {"text": "Colab", "icon": "_static/images/logo_colab.png", "url": url}]}]
+    assert abrir_en_colab.url_de_colab(botones) == url
+    assert abrir_en_colab.url_de_colab([]) is None
+    contexto = {"header_buttons": botones, "body": "<section><h1>1. Título</h1><p>Texto</p></section>",
+                "pathto": lambda destino, recurso: "../" + destino}
+    abrir_en_colab._poner_boton(None, "book/01", "page.html", contexto, None)
+    assert contexto["body"].startswith('<section><h1>1. Título</h1>\n<p class="abrir-en-colab"><a ')
+    assert f'href="{url}"' in contexto["body"] and "Abrir en Colab</a>" in contexto["body"]
+
+
+def test_una_pagina_sin_cuaderno_no_lleva_boton():
+    contexto = {"header_buttons": [], "body": "<h1>Glosario</h1>", "pathto": lambda d, r: d}
+    abrir_en_colab._poner_boton(None, "book/glosario", "page.html", contexto, None)
+    assert contexto["body"] == "<h1>Glosario</h1>"
+
+
+def test_mathjax_instalado_y_completo():
+    es5 = mathjax_local.origen()
+    for parte in mathjax_local.NECESARIO:
+        assert (es5 / parte).exists(), parte
+    assert "Apache License" in (es5.parent / "LICENSE").read_text(encoding="utf-8")
+    assert '"version": "3.' in (es5.parent / "package.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("ruta,esperada", [
+    ("https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js", "mathjax/tex-mml-chtml.js"),
+    ("mi/mathjax.js", "mi/mathjax.js"),
+])
+def test_mathjax_path_apunta_a_la_copia_local_salvo_eleccion_propia(ruta, esperada):
+    class Config:
+        mathjax_path = ruta
+
+    config = Config()
+    mathjax_local._usar_copia_local(None, config)
+    assert config.mathjax_path == esperada
