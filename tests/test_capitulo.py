@@ -22,3 +22,27 @@ def test_la_semilla_repite_el_azar(entorno_limpio, monkeypatch):
     primera = [random.random() for _ in range(3)]
     curso_llm.fijar_semillas(3)
     assert [random.random() for _ in range(3)] == primera
+
+
+def test_un_capitulo_sin_gradientes_puede_entrenar_un_modelo_local(tmp_path):
+    """El capítulo 2 apaga los gradientes y luego pide el mini BERT: si no está en la caché,
+    se entrena en ese momento, y antes fallaba («does not require grad»)."""
+    import torch
+
+    from curso_llm import modelos_locales as ml
+    from curso_llm.corpus import leer_corpus
+
+    carpeta = tmp_path / "corpus"
+    carpeta.mkdir()
+    frases = [f"La casa número {i} tiene una puerta azul y un patio con plantas." for i in range(60)]
+    (carpeta / "general.txt").write_text("\n---\n".join(frases), encoding="utf-8")
+    partes = leer_corpus(carpeta=carpeta)
+    config = ml.ConfigBERT(vocabulario=300, contexto=24, capas=1, dim=32, cabezas=2, lote=4, pasos=3,
+                           calentamiento=1)
+    torch.set_grad_enabled(False)
+    try:
+        modelo, _, metricas = ml.entrenar_bert(config, partes["train"], partes["validation"], progreso=False)
+        assert not torch.is_grad_enabled()  # y se devuelve como estaba
+    finally:
+        torch.set_grad_enabled(True)
+    assert len(metricas["curva_perdida"]) == 3
