@@ -8,6 +8,7 @@ no vuelve a pagar la ejecución.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 
@@ -17,6 +18,7 @@ from jupyter_cache.base import CacheBundleIn
 from pytest_notebook.nb_regression import NBRegressionFixture
 
 from conftest import CACHE_JUPYTER, capitulos
+from hub_falso import construir_cache_hub, entorno_hub
 
 # Lo único que puede ir a stderr (y que el sitio oculta): barras de progreso.
 BARRA_DE_PROGRESO = re.compile(r"^[^\n]*\d+%\|[^\n]*\|[^\n]*$|^\s*$", re.M)
@@ -34,10 +36,7 @@ def _ejecutar(capitulo):
     return resultado.nb_final, time.perf_counter() - inicio
 
 
-@pytest.mark.lento
-@pytest.mark.parametrize("capitulo", capitulos(), ids=lambda p: p.stem)
-def test_capitulo_se_ejecuta_de_principio_a_fin(capitulo):
-    cuaderno, segundos = _ejecutar(capitulo)
+def _comprobar_salidas(cuaderno):
     codigo = [c for c in cuaderno.cells if c.cell_type == "code"]
     assert [c.execution_count for c in codigo] == list(range(1, len(codigo) + 1))
     for celda in codigo:
@@ -47,9 +46,46 @@ def test_capitulo_se_ejecuta_de_principio_a_fin(capitulo):
                 # El sitio oculta stderr: nada importante puede ir ahí.
                 resto = BARRA_DE_PROGRESO.sub("", salida.text.replace("\r", "\n")).strip()
                 assert not resto, f"stderr inesperado (el sitio lo ocultaría): {resto[:300]}"
+
+
+def _modo_impreso(cuaderno) -> str:
+    salidas = "".join(s.get("text", "") for c in cuaderno.cells if c.cell_type == "code" for s in c.outputs)
+    return re.search(r"Modo del curso: (\w+)", salidas).group(1)
+
+
+@pytest.mark.lento
+@pytest.mark.parametrize("capitulo", capitulos(), ids=lambda p: p.stem)
+def test_capitulo_se_ejecuta_de_principio_a_fin(capitulo):
+    cuaderno, segundos = _ejecutar(capitulo)
+    _comprobar_salidas(cuaderno)
+    assert _modo_impreso(cuaderno) == "local"
     get_cache(str(CACHE_JUPYTER)).cache_notebook_bundle(
         CacheBundleIn(cuaderno, str(capitulo), data={"execution_seconds": segundos}),
         check_validity=False,
         overwrite=True,
     )
     print(f"{capitulo.name}: {segundos:.1f} s")
+
+
+@pytest.fixture(scope="module")
+def cache_hub(tmp_path_factory):
+    return construir_cache_hub(tmp_path_factory.mktemp("hub"))
+
+
+@pytest.mark.lento
+@pytest.mark.parametrize("capitulo", capitulos(), ids=lambda p: p.stem)
+def test_capitulo_en_modo_hub_contra_copias_del_hub(capitulo, cache_hub, monkeypatch, tmp_path):
+    """El mismo capítulo en modo hub, como en Colab, contra copias fieles de los repositorios del Hub
+    (pesos de DeepESP en float16, BETO sin model_type…; ver tests/hub_falso.py). No entra en la
+    caché del libro: el libro se construye en modo local."""
+    for variable in list(os.environ):
+        if variable.startswith(("HF_", "TRANSFORMERS_", "CURSO_LLM_", "WANDB_")):
+            monkeypatch.delenv(variable)
+    for variable, valor in entorno_hub(cache_hub).items():
+        monkeypatch.setenv(variable, valor)
+    monkeypatch.setenv("CURSO_LLM_CACHE", str(tmp_path / "curso"))
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "datasets"))
+    cuaderno, segundos = _ejecutar(capitulo)
+    _comprobar_salidas(cuaderno)
+    assert _modo_impreso(cuaderno) == "hub"
+    print(f"{capitulo.name} (modo hub): {segundos:.1f} s")

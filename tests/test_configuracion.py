@@ -8,7 +8,7 @@ import tomllib
 import nbformat
 import pytest
 
-from curso_llm.diagnostico import leer_fijados
+from curso_llm.diagnostico import _normalizar, leer_fijados
 
 from conftest import RAIZ, capitulos, configuracion, paginas_del_indice
 
@@ -77,13 +77,23 @@ def test_estructura_del_capitulo(capitulo):
     assert "Objetivos de aprendizaje" in texto and "Tiempo estimado" in texto
 
 
-def test_las_versiones_de_colab_coinciden_con_requirements():
+def test_el_extra_de_colab_admite_lo_que_prueba_ci_y_lo_que_trae_colab():
+    from packaging.requirements import Requirement
+
     fijados = leer_fijados((RAIZ / "requirements.txt").read_text())
     proyecto = tomllib.loads((RAIZ / "lib" / "pyproject.toml").read_text())
-    colab = leer_fijados("\n".join(proyecto["project"]["optional-dependencies"]["colab"]))
-    assert colab, "el extra [colab] no fija versiones"
-    for nombre, version in colab.items():
-        assert fijados.get(nombre) == version, nombre
+    extra = [Requirement(r) for r in proyecto["project"]["optional-dependencies"]["colab"]]
+    assert extra, "el extra [colab] está vacío"
+    colab = {_normalizar(Requirement(linea).name): Requirement(linea).specifier
+             for linea in (RAIZ / "tests" / "colab_versiones.txt").read_text().splitlines()
+             if linea.strip() and not linea.startswith("#")}
+    for req in extra:
+        assert req.specifier, f"{req.name} sin versión en el extra [colab]"
+        fijado = fijados[_normalizar(req.name)]
+        assert req.specifier.contains(fijado), f"{req.name}: {req.specifier} excluye {fijado}"
+        if _normalizar(req.name) in colab:  # la menor versión de Colab (x.y.0) cabe en el rango
+            menor = str(colab[_normalizar(req.name)]).removeprefix("==").replace("*", "0")
+            assert req.specifier.contains(menor), f"{req.name}: {req.specifier} obligaría a cambiar el {menor} de Colab"
     assert fijados["torch"] == "2.13.0" and fijados["jupyter-book"].startswith("1.")
 
 

@@ -34,7 +34,7 @@ def test_una_version_distinta_es_una_falla_con_arreglo(tmp_path):
     requisitos.write_text("jsonschema==0.0.1\npaquete-que-no-existe==1.0\n")
     salida = _diagnostico("--requisitos", str(requisitos))
     assert salida.returncode == 1
-    assert f"[FALLA] jsonschema 4.26.0, pero el curso fija 0.0.1. Ejecuta: pip install -r {requisitos}" in salida.stdout
+    assert f"[FALLA] jsonschema 4.26.0, pero el curso pide ==0.0.1. Ejecuta: pip install -r {requisitos}" in salida.stdout
     assert "[FALLA] paquete-que-no-existe no está instalado" in salida.stdout
     assert "2 cosa(s) por arreglar" in salida.stdout
 

@@ -11,7 +11,6 @@ import curso_llm
 from curso_llm import recursos
 from curso_llm.errores import RecursoDesconocido, RecursoNoDisponible
 
-from conftest import ejecutar_python
 
 ESPERADOS_HUB = {
     "gpt2-es": "DeepESP/gpt2-spanish",
@@ -21,10 +20,10 @@ ESPERADOS_HUB = {
 
 
 @pytest.mark.parametrize("nombre,hub_id", ESPERADOS_HUB.items())
-def test_en_modo_hub_un_modelo_es_su_id_del_hub(entorno_limpio, monkeypatch, nombre, hub_id):
-    monkeypatch.setenv("CURSO_LLM_MODO", "hub")
-    assert curso_llm.ruta_modelo(nombre) == hub_id
-    assert curso_llm.ruta_modelo(nombre.upper()) == hub_id  # sin distinguir mayúsculas
+def test_en_modo_hub_un_modelo_es_su_repositorio_del_hub(nombre, hub_id):
+    # Que ruta_modelo los baja y los carga de verdad lo prueba tests/test_hub.py (copias fieles del Hub).
+    assert recursos._buscar(nombre, recursos.MODELOS, "el modelo").hub_id == hub_id
+    assert recursos._buscar(nombre.upper(), recursos.MODELOS, "el modelo").hub_id == hub_id  # sin distinguir mayúsculas
 
 
 def test_conjuntos_del_registro():
@@ -109,61 +108,6 @@ def test_normalizar_sesgo_genero_rechaza_etiquetas_raras():
 def test_normalizar_sesgo_genero_pide_las_columnas():
     with pytest.raises(RecursoNoDisponible, match=r"le faltan las columnas \['prediction'\]"):
         curso_llm.normalizar_sesgo_genero(datasets.Dataset.from_dict({"text": ["a"]}))
-
-
-def _llenar_cache_del_hub(cache_hub, repo_id):
-    """Guarda un GPT-2 diminuto en la caché del Hub como si se hubiera descargado."""
-    from tokenizers import Tokenizer, models, pre_tokenizers, trainers, decoders
-    from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
-
-    tok = Tokenizer(models.BPE())
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tok.decoder = decoders.ByteLevel()
-    entrenador = trainers.BpeTrainer(vocab_size=300, special_tokens=["<|endoftext|>"],
-                                     initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    tok.train_from_iterator(["El gato se sentó en la alfombra.", "La casa tiene una puerta azul."] * 5, entrenador)
-    rapido = PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<|endoftext|>", eos_token="<|endoftext|>")
-    fin = rapido.eos_token_id
-    modelo = GPT2LMHeadModel(GPT2Config(vocab_size=rapido.vocab_size, n_positions=32, n_embd=16, n_layer=1,
-                                        n_head=2, bos_token_id=fin, eos_token_id=fin))
-
-    commit = "0123456789abcdef0123456789abcdef01234567"
-    carpeta = cache_hub / ("models--" + repo_id.replace("/", "--"))
-    instantanea = carpeta / "snapshots" / commit
-    modelo.save_pretrained(instantanea)
-    rapido.save_pretrained(instantanea)
-    (carpeta / "refs").mkdir(parents=True)
-    (carpeta / "refs" / "main").write_text(commit)
-    return instantanea
-
-
-CARGA_DESDE_EL_HUB = """
-import json, curso_llm
-from transformers import AutoModelForCausalLM, AutoTokenizer, pipeline
-nombre = curso_llm.ruta_modelo("gpt2-es")
-modelo = AutoModelForCausalLM.from_pretrained(nombre)
-tok = AutoTokenizer.from_pretrained(nombre)
-gen = pipeline("text-generation", model=nombre)
-texto = gen("El gato", max_new_tokens=3, do_sample=False)[0]["generated_text"]
-print(json.dumps({"nombre": nombre, "capas": modelo.config.n_layer, "texto": texto,
-                  "rapido": tok.is_fast, "ids": tok("El gato")["input_ids"]}))
-"""
-
-
-def test_camino_hub_de_verdad_contra_una_cache_propia(tmp_path):
-    """El camino del modo hub, sin red: un modelo guardado bajo su id, cargado por id."""
-    _llenar_cache_del_hub(tmp_path / "hub", "DeepESP/gpt2-spanish")
-    salida = ejecutar_python(
-        CARGA_DESDE_EL_HUB,
-        {"CURSO_LLM_MODO": "hub", "HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": str(tmp_path / "hub"),
-         "CURSO_LLM_CACHE": str(tmp_path / "cache")},
-    )
-    assert salida.returncode == 0, salida.stderr[-3000:]
-    datos = json.loads(salida.stdout.strip().splitlines()[-1])
-    assert datos["nombre"] == "DeepESP/gpt2-spanish"
-    assert datos["capas"] == 1
-    assert datos["texto"].startswith("El gato")
-    assert datos["rapido"] is True and len(datos["ids"]) >= 2
 
 
 def test_describir_recursos_menciona_cada_nombre(entorno_limpio, monkeypatch):

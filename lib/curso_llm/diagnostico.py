@@ -29,13 +29,28 @@ def leer_fijados(texto: str) -> dict[str, str]:
 
 
 def _fijados_del_paquete() -> dict[str, str]:
-    requisitos = metadata.requires("curso-llm") or []
-    return leer_fijados("\n".join(r.split(";")[0] for r in requisitos))
+    """Lo que pide ``curso-llm[colab]`` (rangos, en Colab): ``{nombre: especificador}``."""
+    from packaging.requirements import Requirement
+
+    pedidos = {}
+    for linea in metadata.requires("curso-llm") or []:
+        requisito = Requirement(linea)
+        if requisito.marker is None or requisito.marker.evaluate({"extra": "colab"}):
+            pedidos[_normalizar(requisito.name)] = str(requisito.specifier)
+    return pedidos
 
 
 def _coincide(instalada: str, esperada: str) -> bool:
-    # torch de CPU se llama 2.13.0+cpu: la etiqueta local no cambia la versión.
-    return instalada == esperada or instalada.split("+")[0] == esperada
+    """``esperada`` es una versión exacta (requirements.txt) o un especificador (``>=5.15,<6``)."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    base = instalada.split("+")[0]  # torch de CPU se llama 2.13.0+cpu: la etiqueta local no cuenta
+    if instalada == esperada or base == esperada:
+        return True
+    try:
+        return SpecifierSet(esperada).contains(base, prereleases=True)
+    except InvalidSpecifier:
+        return False
 
 
 def diagnosticar(requisitos: Path | None = None) -> list[tuple[bool, str]]:
@@ -71,7 +86,8 @@ def diagnosticar(requisitos: Path | None = None) -> list[tuple[bool, str]]:
         if _coincide(instalada, esperada):
             lineas.append((True, f"{nombre} {instalada}"))
         else:
-            lineas.append((False, f"{nombre} {instalada}, pero el curso fija {esperada}. Ejecuta: {arreglo}"))
+            pide = esperada if esperada[:1] in "<>=!~" else f"=={esperada}"
+            lineas.append((False, f"{nombre} {instalada}, pero el curso pide {pide}. Ejecuta: {arreglo}"))
 
     try:
         modo = modo_actual()

@@ -26,3 +26,7 @@ class QuizInvalido(ErrorCurso, ValueError):
 
 class TokenInvalido(ErrorCurso, ValueError):
     """El token no tiene la forma esperada (el mensaje nunca incluye el token)."""
+
+
+class HubNoDisponible(RecursoNoDisponible):
+    """El Hugging Face Hub no respondió, no tiene el recurso o rechazó el token (el mensaje dice qué hacer)."""

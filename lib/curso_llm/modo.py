@@ -48,20 +48,41 @@ def modo_actual() -> str:
     return valor
 
 
+#: Marca que deja el modo local para saber qué variables puso él (y poder quitarlas en modo hub).
+_MARCA_SIN_RED = "CURSO_LLM_SIN_RED_PUESTO"
+
+
+def _fijar_constantes_sin_red(valor: bool) -> None:
+    """Las bibliotecas ya importadas leyeron las variables al importarse: se corrige su copia."""
+    for modulo, atributos in (("huggingface_hub.constants", ("HF_HUB_OFFLINE",)),
+                              ("datasets.config", ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE"))):
+        constantes = sys.modules.get(modulo)
+        for atributo in atributos:
+            if constantes is not None and hasattr(constantes, atributo):
+                setattr(constantes, atributo, valor)
+
+
 def aplicar_modo(modo: str | None = None) -> str:
     """Prepara el entorno para el modo y lo devuelve.
 
-    En modo local fija ``HF_HUB_OFFLINE=1`` y compañía; si ``huggingface_hub``
-    ya estaba importado, también corrige su constante, que se lee al importarlo.
-    En modo hub no toca nada: respeta lo que hayas fijado tú.
+    En modo local fija ``HF_HUB_OFFLINE=1`` y compañía (y corrige las bibliotecas ya importadas,
+    que leen esas variables al importarse). En modo hub quita solo lo que puso el modo local en
+    este mismo proceso: si fijaste tú ``HF_HUB_OFFLINE``, se respeta.
     """
     modo = modo or modo_actual()
     if modo == "local":
+        puestas = [v for v in VARIABLES_SIN_RED if os.environ.get(v) != "1"]
         for variable in VARIABLES_SIN_RED:
             os.environ[variable] = "1"
-        constantes = sys.modules.get("huggingface_hub.constants")
-        if constantes is not None:
-            constantes.HF_HUB_OFFLINE = True
+        if puestas:
+            anteriores = os.environ.get(_MARCA_SIN_RED, "")
+            os.environ[_MARCA_SIN_RED] = ",".join(sorted(set(filter(None, anteriores.split(","))) | set(puestas)))
+        _fijar_constantes_sin_red(True)
+    elif os.environ.get(_MARCA_SIN_RED):
+        for variable in os.environ.pop(_MARCA_SIN_RED).split(","):
+            os.environ.pop(variable, None)
+        _fijar_constantes_sin_red(any(os.environ.get(v, "").lower() in ("1", "true", "yes", "on")
+                                      for v in VARIABLES_SIN_RED))
     return modo
 
 

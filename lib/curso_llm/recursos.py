@@ -40,7 +40,8 @@ class Recurso:
     tipo: str  # "modelo" o "conjunto"
     hub_id: str
     descripcion: str
-    hub_kwargs: dict[str, Any] = field(default_factory=dict)
+    # Conjuntos grandes: cuántas filas se leen en modo hub (None: todas).
+    filas: int | None = None
     # Devuelve la ruta local (modelos) o el DatasetDict (conjuntos). None: aún no existe.
     local: Callable[[], Any] | None = None
     # Convierte lo que da el Hub a las columnas del curso (solo conjuntos).
@@ -49,6 +50,11 @@ class Recurso:
     solo_curso: bool = False
     # Lo que se le dice al lector cuando el recurso local no es equivalente al del Hub.
     aviso_local: str | None = None
+    # Patrones de los archivos del repositorio que el curso usa (lo demás no se descarga).
+    archivos: tuple[str, ...] = ()
+    # Claves que deben estar en los JSON del repositorio ({archivo: {clave: valor}}); si faltan,
+    # el curso usa una copia completada (ver hub.completar_configuracion).
+    completar: dict[str, dict] = field(default_factory=dict)
 
 
 def normalizar_sesgo_genero(conjunto):
@@ -112,6 +118,12 @@ def _pendiente(nombre: str) -> Callable[[], Any]:
     return _falta
 
 
+#: Lo que el curso baja de un repositorio de modelo: configuración, tokenizador y pesos de PyTorch
+#: (safetensors o, si el repositorio solo tiene eso, pytorch_model.bin); nunca TensorFlow, Flax u ONNX.
+ARCHIVOS_MODELO = ("*.json", "*.txt", "*.model", "model.safetensors", "pytorch_model.bin")
+#: Cuántos documentos de texto web se leen en modo hub (web-es).
+FILAS_WEB = 4000
+
 MODELOS: dict[str, Recurso] = {
     r.nombre: r
     for r in [
@@ -121,6 +133,7 @@ MODELOS: dict[str, Recurso] = {
             "DeepESP/gpt2-spanish",
             "GPT-2 entrenado con textos en español (decodificador, genera texto).",
             local=lambda: _modelos().gpt_local(),
+            archivos=ARCHIVOS_MODELO,
         ),
         Recurso(
             "gpt2",
@@ -130,6 +143,7 @@ MODELOS: dict[str, Recurso] = {
             local=lambda: _modelos().gpt_local(),
             aviso_local="Aviso: sin red no hay GPT-2 original (en inglés); en su lugar uso el mini GPT-2 "
             "del curso, entrenado en español. En Colab (modo hub) verás el de OpenAI.",
+            archivos=ARCHIVOS_MODELO,
         ),
         Recurso(
             "bert",
@@ -137,6 +151,10 @@ MODELOS: dict[str, Recurso] = {
             "dccuchile/bert-base-spanish-wwm-cased",
             "BETO: BERT entrenado en español (codificador, rellena huecos y clasifica).",
             local=lambda: _modelos().bert_local(),
+            archivos=ARCHIVOS_MODELO,
+            # Su config puede no declarar model_type (transformers 5 ya no lo adivina por el nombre) y
+            # su tokenizador no dice do_lower_case: sin esto, un modelo con mayúsculas las perdería.
+            completar={"config.json": {"model_type": "bert"}, "tokenizer_config.json": {"do_lower_case": False}},
         ),
     ]
 }
@@ -151,15 +169,17 @@ CONJUNTOS: dict[str, Recurso] = {
             "Tuits en español etiquetados según tengan o no sesgo de género (text, label).",
             normalizar=normalizar_sesgo_genero,
             local=lambda: _corpus().sesgo_local(),
+            archivos=("data/*.parquet",),
         ),
         Recurso(
             "web-es",
             "conjunto",
             "HuggingFaceFW/fineweb-2",
             "Texto web en español para preentrenar (columna text): una muestra de FineWeb-2 (ODC-By).",
-            # FineWeb-2 está en parquet (sin script de carga); se leen en streaming las primeras
-            # filas de su parte en español, sin bajar el conjunto entero.
-            hub_kwargs={"name": "spa_Latn", "split": "train", "streaming": True},
+            # FineWeb-2 está en parquet (sin script de carga). Se baja un solo archivo de su parte de
+            # prueba en español y se leen sus primeras FILAS_WEB filas, no los terabytes del conjunto.
+            archivos=("data/spa_Latn/test/000_00000.parquet",),
+            filas=FILAS_WEB,
             normalizar=normalizar_web,
             local=lambda: _corpus().web_local(),
         ),
@@ -220,13 +240,47 @@ def _local(recurso: Recurso) -> Any:
 def ruta_modelo(nombre: str) -> str:
     """Lo que hay que pasar a ``from_pretrained`` o a ``pipeline(model=…)``.
 
-    En modo hub, el identificador del Hub (p. ej. ``"DeepESP/gpt2-spanish"``);
-    en modo local, la carpeta del modelo propio del curso.
+    En modo hub, el identificador del Hub (p. ej. ``"DeepESP/gpt2-spanish"``), después de bajar
+    sus archivos a la caché del Hub (o de comprobar que ya están); si al repositorio le falta una
+    clave que ``transformers`` necesita, la carpeta de una copia completada. En modo local, la
+    carpeta del modelo propio del curso.
     """
     recurso = _buscar(nombre, MODELOS, "el modelo")
-    if _usa_hub(recurso, aplicar_modo()):
-        return recurso.hub_id
-    return str(_local(recurso))
+    if not _usa_hub(recurso, aplicar_modo()):
+        return str(_local(recurso))
+    from .hub import completar_configuracion, descargar
+
+    carpeta, respondio = descargar(recurso.hub_id, recurso.tipo, recurso.archivos)
+    completada = completar_configuracion(carpeta, recurso.hub_id, recurso.completar) if recurso.completar else None
+    if completada:
+        return str(completada)
+    # Sin respuesta del Hub (y sin modo offline pedido), transformers volvería a esperarlo: la carpeta.
+    from huggingface_hub import constants
+
+    return recurso.hub_id if respondio or constants.HF_HUB_OFFLINE else str(carpeta)
+
+
+def _leer_parquet(carpeta, patron: str, filas: int | None = None):
+    """Un ``Dataset`` con las (primeras ``filas``) filas de los parquet de ``carpeta`` que casan con ``patron``."""
+    import datasets
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rutas = sorted(p for p in carpeta.glob(patron) if p.is_file())
+    lotes, total = [], 0
+    for ruta in rutas:
+        for lote in pq.ParquetFile(ruta).iter_batches(batch_size=1000):
+            if filas is not None and total >= filas:
+                break
+            lote = lote if filas is None else lote.slice(0, filas - total)
+            lotes.append(lote)
+            total += lote.num_rows
+    if not total:
+        raise RecursoNoDisponible(
+            f"En {carpeta} no hay filas en archivos '{patron}': la descarga está incompleta o el conjunto "
+            "cambió. Borra esa carpeta de la caché del Hub y vuelve a ejecutar, o usa CURSO_LLM_MODO=local."
+        )
+    return datasets.Dataset(pa.Table.from_batches(lotes))
 
 
 def cargar_conjunto(nombre: str):
@@ -236,7 +290,11 @@ def cargar_conjunto(nombre: str):
         return _local(recurso)
     import datasets
 
-    conjunto = datasets.load_dataset(recurso.hub_id, **recurso.hub_kwargs)
+    from .hub import descargar
+
+    carpeta, _ = descargar(recurso.hub_id, recurso.tipo, recurso.archivos)
+    crudo = _leer_parquet(carpeta, recurso.archivos[0], recurso.filas)
+    conjunto = datasets.DatasetDict({"train": crudo})
     return recurso.normalizar(conjunto) if recurso.normalizar else conjunto
 
 
