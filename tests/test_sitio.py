@@ -15,6 +15,7 @@ sys.path.insert(0, str(RAIZ / "book" / "_ext"))
 import abrir_en_colab  # noqa: E402
 import espanol  # noqa: E402
 import mathjax_local  # noqa: E402
+import retoques_html  # noqa: E402
 
 
 class _Catalogo(gettext.NullTranslations):
@@ -53,13 +54,13 @@ def _plantillas_del_tema() -> str:
 def test_cada_atributo_fijo_sigue_en_las_plantillas_del_tema():
     """Si el tema cambia o traduce estos textos, la prueba avisa de que el arreglo sobra o falla."""
     plantillas = _plantillas_del_tema()
-    for ingles in espanol.ATRIBUTOS_FIJOS:
+    for ingles in retoques_html.ATRIBUTOS_FIJOS:
         assert ingles in plantillas, ingles
 
 
 def test_traducir_atributos():
     html = '<button title="Toggle primary sidebar"></button><nav aria-label="Main"></nav>'
-    assert espanol.traducir_atributos(html) == (
+    assert retoques_html.traducir_atributos(html) == (
         '<button title="Mostrar u ocultar el índice del libro"></button><nav aria-label="Índice del libro"></nav>')
 
 

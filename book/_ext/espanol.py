@@ -6,9 +6,10 @@ El tema (sphinx-book-theme sobre pydata-sphinx-theme) y Sphinx traen textos sin 
 
 1. ``TEXTOS``: un catálogo propio por delante de cada catálogo de gettext que usan el tema
    y Sphinx; lo que no está aquí sigue saliendo de sus traducciones de siempre.
-2. ``ATRIBUTOS_FIJOS``: cuatro atributos que las plantillas del tema escriben en inglés sin
-   pasar por gettext; se traducen en el HTML de cada página al terminar la construcción.
-3. El botón «Avisar de un error» abre una incidencia con título y texto en español.
+2. El botón «Avisar de un error» abre una incidencia con título y texto en español.
+
+Los cuatro atributos que las plantillas del tema escriben en inglés sin pasar por gettext se
+traducen en el HTML final, con los demás retoques (retoques_html.py).
 
 tests/test_navegador.py abre cada página sin red y falla si vuelve a aparecer el inglés.
 """
@@ -16,7 +17,6 @@ tests/test_navegador.py abre cada página sin red y falla si vuelve a aparecer e
 from __future__ import annotations
 
 import gettext
-from pathlib import Path
 from urllib.parse import quote
 
 from sphinx import locale
@@ -65,14 +65,6 @@ TEXTOS: dict[str, dict[str, str]] = {
     },
 }
 
-#: Atributos que las plantillas del tema escriben en inglés, tal cual, sin gettext.
-ATRIBUTOS_FIJOS = {
-    'title="Toggle primary sidebar"': 'title="Mostrar u ocultar el índice del libro"',
-    'title="Toggle secondary sidebar"': 'title="Mostrar u ocultar el índice de la página"',
-    'aria-label="Main"': 'aria-label="Índice del libro"',
-    'aria-label="Page"': 'aria-label="Índice de la página"',
-}
-
 #: La incidencia que abre el botón «Avisar de un error»: título y texto de partida.
 TITULO_INCIDENCIA = "Error en la página /{pagina}.html"
 TEXTO_INCIDENCIA = "Cuéntanos qué esperabas ver y qué viste (copia el mensaje de error completo, si lo hay)."
@@ -109,12 +101,6 @@ def instalar_catalogos(app) -> None:
             app.translator = nuevo  # el que instalan las plantillas de Jinja ({% trans %}, _())
 
 
-def traducir_atributos(html: str) -> str:
-    for ingles, espanol in ATRIBUTOS_FIJOS.items():
-        html = html.replace(ingles, espanol)
-    return html
-
-
 def _incidencia_en_espanol(app, pagename, templatename, context, doctree):
     """El botón de incidencias del tema abre una plantilla en inglés («Your issue content here.»)."""
     for grupo in context.get("header_buttons", []):
@@ -125,19 +111,8 @@ def _incidencia_en_espanol(app, pagename, templatename, context, doctree):
                 boton["url"] = f"{base}?title={titulo}&body={quote(TEXTO_INCIDENCIA)}"
 
 
-def _al_terminar(app, excepcion):
-    if excepcion is not None or app.builder.format != "html":
-        return
-    for pagina in Path(app.outdir).rglob("*.html"):
-        original = pagina.read_text(encoding="utf-8")
-        traducida = traducir_atributos(original)
-        if traducida != original:
-            pagina.write_text(traducida, encoding="utf-8")
-
-
 def setup(app):
     instalar_catalogos(app)
     # Después de add_source_buttons del tema (prioridad 501), que crea los botones.
     app.connect("html-page-context", _incidencia_en_espanol, priority=900)
-    app.connect("build-finished", _al_terminar)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
