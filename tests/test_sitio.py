@@ -16,6 +16,7 @@ import abrir_en_colab  # noqa: E402
 import espanol  # noqa: E402
 import mathjax_local  # noqa: E402
 import retoques_html  # noqa: E402
+import salidas_estables  # noqa: E402
 
 
 class _Catalogo(gettext.NullTranslations):
@@ -112,3 +113,50 @@ def test_mathjax_path_apunta_a_la_copia_local_salvo_eleccion_propia(ruta, espera
     config = Config()
     mathjax_local._usar_copia_local(None, config)
     assert config.mathjax_path == esperada
+
+
+def _flujos(*trozos, nombre="stdout"):
+    import nbformat
+
+    return [nbformat.v4.new_output("stream", name=nombre, text=t) for t in trozos]
+
+
+@pytest.mark.parametrize("trozos", [
+    ["¿Cada fila suma 1? True\nLogits: (1, 14)\n\n▸ Voraz\n"],
+    ["¿Cada fila suma 1?", " True\nLogits:", " (1, 14)\n", "\n▸ Voraz\n"],
+    ["¿Cada fila suma 1? True\n", "Logits: (1, 14)\n\n", "▸ Voraz\n"],
+])
+def test_la_salida_no_depende_de_donde_corto_el_nucleo(trozos):
+    """Tres formas en que el núcleo pudo partir lo mismo: la salida unida es siempre la misma."""
+    (unida,) = salidas_estables.unir_flujos(_flujos(*trozos))
+    assert unida["text"] == "¿Cada fila suma 1? True\nLogits: (1, 14)\n\n▸ Voraz\n"
+
+
+def test_myst_nb_sola_si_dependia_de_los_trozos():
+    """Por qué existe la extensión: la unión de myst-nb cambia el texto según los trozos."""
+    from myst_nb.core.utils import coalesce_streams
+
+    enteros = coalesce_streams(_flujos("¿Cada fila suma 1? True\n"))
+    partidos = coalesce_streams(_flujos("¿Cada fila suma 1?", " True\n"))
+    assert enteros[0]["text"] != partidos[0]["text"]
+
+
+def test_unir_flujos_respeta_el_orden_y_separa_stdout_de_stderr():
+    import nbformat
+
+    figura = nbformat.v4.new_output("display_data", data={"text/plain": "<Figure>"})
+    salidas = _flujos("antes ", "de la figura\n") + [figura] + _flujos("barra 50%", nombre="stderr") \
+        + _flujos("después\n")
+    original = [dict(s) for s in salidas]
+    unidas = salidas_estables.unir_flujos(salidas)
+    assert [(s["output_type"], s.get("name")) for s in unidas] == [
+        ("stream", "stdout"), ("display_data", None), ("stream", "stderr")]
+    assert unidas[0]["text"] == "antes de la figura\ndespués\n"
+    assert [dict(s) for s in salidas] == original  # el cuaderno de la caché queda intacto
+
+
+def test_el_renderizador_de_myst_nb_usa_la_union_estable():
+    from myst_nb.core import render
+
+    salidas_estables.setup(type("App", (), {})())
+    assert render.coalesce_streams is salidas_estables.unir_flujos
