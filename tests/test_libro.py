@@ -80,10 +80,10 @@ def test_mathjax_sale_del_propio_sitio(libro):
     con_formulas = 0
     for pagina in paginas_del_indice():
         html = _html(pagina)
-        assert "cdn.jsdelivr.net" not in html and "mathjax@" not in html, pagina
+        assert not re.search(r'<script[^>]*\bsrc="(https?:)?//', html), f"{pagina} carga un script de otro servidor"
         if 'class="math' in html:
             con_formulas += 1
-            assert re.search(r'<script defer="defer" src="(\.\./)*_static/mathjax/tex-mml-chtml\.js">', html), pagina
+            assert re.search(r'<script defer="defer" src="(\.\./)*_static/mathjax/tex-mml-chtml\.js(\?v=\w+)?">', html), pagina
     assert con_formulas >= 1
     mathjax = HTML / "_static" / "mathjax"
     for archivo in ["tex-mml-chtml.js", "LICENSE", "output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff",

@@ -159,9 +159,11 @@ _TEXTOS_DE_LA_PAGINA = """() => {
 @pytest.mark.parametrize("pagina_html", _paginas_del_sitio())
 def test_ninguna_pagina_muestra_la_interfaz_en_ingles(sitio, navegador, pagina_html):
     """Texto visible, atributos (títulos, etiquetas accesibles, enlaces) y el HTML tal cual, con
-    <noscript> incluido: ni rastro de los textos del tema en inglés."""
-    pagina, _ = _abrir_sin_red(navegador, sitio, pagina_html)
-    pagina.wait_for_timeout(500)  # los tooltips de Bootstrap mueven title a data-bs-original-title
+    <noscript> incluido: ni rastro de los textos del tema en inglés. Y la página no pide nada a
+    otro servidor: el sitio entero funciona sin red."""
+    pagina, cortadas = _abrir_sin_red(navegador, sitio, pagina_html)
+    pagina.wait_for_timeout(1500)  # tooltips de Bootstrap (title → data-bs-original-title) y quiz
+    assert not cortadas, f"{pagina_html} pidió cosas fuera del sitio: {cortadas}"
     textos, atributos = pagina.evaluate(_TEXTOS_DE_LA_PAGINA)
     crudo = (HTML / f"{pagina_html}.html").read_text(encoding="utf-8")
     for ingles in INGLES:

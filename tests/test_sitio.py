@@ -81,15 +81,14 @@ def test_el_boton_de_colab_usa_la_url_del_cohete():
         {"text": "Colab", "icon": "_static/images/logo_colab.png", "url": url}]}]
     assert abrir_en_colab.url_de_colab(botones) == url
     assert abrir_en_colab.url_de_colab([]) is None
-    contexto = {"header_buttons": botones, "body": "<section><h1>1. Título</h1><p>Texto</p></section>",
-                "pathto": lambda destino, recurso: "../" + destino}
+    contexto = {"header_buttons": botones, "body": "<section><h1>1. Título</h1><p>Texto</p></section>"}
     abrir_en_colab._poner_boton(None, "book/01", "page.html", contexto, None)
     assert contexto["body"].startswith('<section><h1>1. Título</h1>\n<p class="abrir-en-colab"><a ')
     assert f'href="{url}"' in contexto["body"] and "Abrir en Colab</a>" in contexto["body"]
 
 
 def test_una_pagina_sin_cuaderno_no_lleva_boton():
-    contexto = {"header_buttons": [], "body": "<h1>Glosario</h1>", "pathto": lambda d, r: d}
+    contexto = {"header_buttons": [], "body": "<h1>Glosario</h1>"}
     abrir_en_colab._poner_boton(None, "book/glosario", "page.html", contexto, None)
     assert contexto["body"] == "<h1>Glosario</h1>"
 

@@ -25,11 +25,12 @@ def url_de_colab(header_buttons) -> str | None:
     return None
 
 
-def boton(url: str, icono: str) -> str:
+def boton(url: str) -> str:
+    # El logotipo es decoración (el texto ya dice «Colab»): va como fondo, en sitio.css.
     return (
         f'<p class="{CLASE}"><a class="reference external" href="{html.escape(url)}" '
-        f'target="_blank" rel="noopener">'
-        f'<img src="{html.escape(icono)}" alt="" width="24" height="24"> Abrir en Colab</a></p>'
+        f'target="_blank" rel="noopener"><span class="logo-colab" aria-hidden="true"></span>'
+        f'Abrir en Colab</a></p>'
     )
 
 
@@ -38,8 +39,7 @@ def _poner_boton(app, pagename, templatename, context, doctree):
     cuerpo = context.get("body", "")
     if not url or "</h1>" not in cuerpo:
         return
-    icono = context["pathto"]("_static/images/logo_colab.png", 1)
-    context["body"] = _FIN_DEL_TITULO.sub(lambda m: m.group(0) + "\n" + boton(url, icono), cuerpo, count=1)
+    context["body"] = _FIN_DEL_TITULO.sub(lambda m: m.group(0) + "\n" + boton(url), cuerpo, count=1)
 
 
 def setup(app):
