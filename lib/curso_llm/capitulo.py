@@ -55,5 +55,4 @@ def iniciar_capitulo(semilla: int = 42) -> None:
     except ImportError:
         pass
     print(describir_modo(modo))
-    print(f"Semilla fijada en {semilla}: si ejecutas las celdas en orden, lo que depende del azar "
-          "saldrá igual cada vez.")
+    print(f"Semilla fijada en {semilla}: el azar se repite igual cada vez que ejecutes las celdas en orden.")
