@@ -64,7 +64,7 @@ def parte_gpt() -> dict:
     from transformers import pipeline
 
     sys.path.insert(0, str(AQUI))
-    from ngramas import KneserNey, perplejidad_unigrama
+    from curso_llm.ngramas import KneserNey, perplejidad_unigrama
 
     from curso_llm import corpus, modelos_locales as ml
 

@@ -9,6 +9,16 @@ from .modo import aplicar_modo as _aplicar_modo
 _aplicar_modo()
 
 from .capitulo import fijar_semillas, iniciar_capitulo  # noqa: E402
+from .compartir import (  # noqa: E402
+    datos_del_modelo,
+    describir_cache_hub,
+    escribir_ficha,
+    ficha_del_modelo,
+    listar_archivos,
+    subir_al_hub,
+    tabla_archivos,
+    tamano_legible,
+)
 from .diagramas import diagramas_disponibles, mostrar_diagrama  # noqa: E402
 from .dispositivo import describir_dispositivo, elegir_dispositivo, mover, precision_mixta  # noqa: E402
 from .errores import (  # noqa: E402
@@ -20,6 +30,14 @@ from .errores import (  # noqa: E402
     TokenInvalido,
 )
 from .modo import carpeta_cache, describir_modo, en_colab, modo_actual  # noqa: E402
+from .preparacion import (  # noqa: E402
+    cargar_textos_propios,
+    contar_clases,
+    dividir_conjunto,
+    elegir_corte,
+    limpiar_textos,
+    longitudes_en_tokens,
+)
 from .quiz import cargar_quiz, mostrar_quiz, quizzes_disponibles  # noqa: E402
 from .recursos import cargar_conjunto, describir_recursos, normalizar_sesgo_genero, ruta_modelo  # noqa: E402
 from .sesion import iniciar_sesion_hf, iniciar_sesion_wandb, preparar_wandb  # noqa: E402
@@ -44,18 +62,29 @@ __all__ = [
     "barras_probabilidades",
     "cargar_conjunto",
     "cargar_quiz",
+    "cargar_textos_propios",
     "carpeta_cache",
     "colorear_tokens",
+    "contar_clases",
+    "datos_del_modelo",
+    "describir_cache_hub",
     "describir_dispositivo",
     "describir_modo",
     "describir_recursos",
     "diagramas_disponibles",
+    "dividir_conjunto",
+    "elegir_corte",
     "elegir_dispositivo",
     "en_colab",
+    "escribir_ficha",
+    "ficha_del_modelo",
     "fijar_semillas",
     "iniciar_capitulo",
     "iniciar_sesion_hf",
     "iniciar_sesion_wandb",
+    "limpiar_textos",
+    "listar_archivos",
+    "longitudes_en_tokens",
     "mapa_de_atencion",
     "modo_actual",
     "mover",
@@ -67,4 +96,7 @@ __all__ = [
     "preparar_wandb",
     "quizzes_disponibles",
     "ruta_modelo",
+    "subir_al_hub",
+    "tabla_archivos",
+    "tamano_legible",
 ]

@@ -22,6 +22,17 @@ ESTILO = "recetas"
 #: Una de cada ``PARTES_VALIDACION`` piezas (por su hash) va a validación.
 PARTES_VALIDACION = 10
 SEPARADOR = "---"
+NOMBRES_SESGO = ("sin sesgo", "con sesgo")
+"""Nombres de las clases de ``sesgo-genero`` (columna ``label``, ``ClassLabel``), en los dos modos."""
+
+
+def rasgos_sesgo():
+    """Las columnas de ``sesgo-genero`` en los dos modos: ``text`` y ``label`` (``ClassLabel``)."""
+    import datasets
+
+    return datasets.Features(
+        {"text": datasets.Value("string"), "label": datasets.ClassLabel(names=list(NOMBRES_SESGO))}
+    )
 
 
 def carpeta_datos() -> Path:
@@ -117,8 +128,6 @@ def _filas_sesgo() -> tuple[tuple[str, int], ...]:
 def sesgo_local():
     """``sesgo-genero`` local: ``text`` y ``label`` (``ClassLabel``), solo ``train`` como en el Hub."""
     import datasets
-
-    from .recursos import rasgos_sesgo
 
     filas = _filas_sesgo()
     columnas = {"text": [t for t, _ in filas], "label": [e for _, e in filas]}

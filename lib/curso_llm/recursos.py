@@ -14,19 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .errores import RecursoDesconocido, RecursoNoDisponible
+from .corpus import NOMBRES_SESGO, rasgos_sesgo  # noqa: F401  (las columnas son del conjunto, no del registro)
 from .modo import aplicar_modo, modo_actual
-
-NOMBRES_SESGO = ("sin sesgo", "con sesgo")
-"""Nombres de las clases de ``sesgo-genero`` (columna ``label``, ``ClassLabel``)."""
-
-def rasgos_sesgo():
-    """Las columnas de ``sesgo-genero`` en los dos modos: ``text`` y ``label`` (``ClassLabel``)."""
-    import datasets
-
-    return datasets.Features(
-        {"text": datasets.Value("string"), "label": datasets.ClassLabel(names=list(NOMBRES_SESGO))}
-    )
-
 
 # Etiquetas del conjunto del Hub (``prediction[0]["label"]``) → índice del curso.
 _ETIQUETAS_HUB_SESGO = {"non-biased": 0, "biased": 1}
