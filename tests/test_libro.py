@@ -65,3 +65,28 @@ def test_la_construccion_reutiliza_la_cache_de_las_pruebas(libro, request):
         pytest.skip("test_capitulos.py no corrió en esta sesión")
     salida = libro.stdout + libro.stderr
     assert "Executing notebook" not in salida, "la construcción volvió a ejecutar un capítulo"
+
+
+@pytest.mark.parametrize("pagina", paginas_del_indice())
+def test_el_pie_dice_la_licencia_una_sola_vez(libro, pagina):
+    pie = re.search(r'<footer class="bd-footer-content">.*?</footer>', _html(pagina), flags=re.S)
+    assert pie, "la página no tiene pie"
+    assert pie.group(0).count("CC BY-SA 4.0") == 1
+    assert pie.group(0).count("MIT") == 1
+
+
+def test_mathjax_sale_del_propio_sitio(libro):
+    """Las páginas con fórmulas cargan MathJax de _static (sin CDN), y la copia está completa."""
+    con_formulas = 0
+    for pagina in paginas_del_indice():
+        html = _html(pagina)
+        assert not re.search(r'<script[^>]*\bsrc="(https?:)?//', html), f"{pagina} carga un script de otro servidor"
+        if 'class="math' in html:
+            con_formulas += 1
+            assert re.search(r'<script defer="defer" src="(\.\./)*_static/mathjax/tex-mml-chtml\.js(\?v=\w+)?">', html), pagina
+    assert con_formulas >= 1
+    mathjax = HTML / "_static" / "mathjax"
+    for archivo in ["tex-mml-chtml.js", "LICENSE", "output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff",
+                    "input/tex/extensions/boldsymbol.js", "ui/menu.js", "a11y/assistive-mml.js"]:
+        assert (mathjax / archivo).is_file(), archivo
+    assert "Apache License" in (mathjax / "LICENSE").read_text(encoding="utf-8")

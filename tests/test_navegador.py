@@ -10,7 +10,7 @@ import pytest
 
 import curso_llm
 
-from conftest import HTML, capitulos
+from conftest import HTML, capitulos, configuracion, paginas_del_indice
 
 pytestmark = pytest.mark.lento
 
@@ -109,3 +109,107 @@ def test_numerica_en_espanol(sitio, navegador):
     retro.wait_for()
     assert correcta["feedback"][:40] in retro.inner_text()
     assert "correct" in retro.get_attribute("class").split()
+
+
+# ---------------------------------------------------------------- el sitio sin red
+
+def _paginas_del_sitio() -> list[str]:
+    """Cada página HTML del libro: las del índice y las que crea Sphinx (búsqueda, índice general)."""
+    return paginas_del_indice() + ["search", "genindex"]
+
+
+def _abrir_sin_red(navegador, sitio, pagina_html):
+    """Abre una página del sitio con toda petición a otro servidor cortada; devuelve (página, cortadas)."""
+    pagina = navegador.new_page()
+    cortadas = []
+
+    def enrutar(ruta):
+        if ruta.request.url.startswith(sitio):
+            ruta.continue_()
+        else:
+            cortadas.append(ruta.request.url)
+            ruta.abort()
+
+    pagina.route("**/*", enrutar)
+    pagina.goto(f"{sitio}/{pagina_html}.html", wait_until="load")
+    return pagina, cortadas
+
+
+#: Textos en inglés (o en usted, o sin tilde) que la interfaz del tema traía y ya no debe mostrar.
+INGLES = ["Repository", "Open issue", "Launch on", "Launch interactive content", "Source repositories",
+          "Toggle primary sidebar", "Toggle secondary sidebar", "Link to this", "Your issue content",
+          "Your%20issue", "Issue on page", "Issue%20on%20page", "Descarga esta pagina", "active JavaScript",
+          "Tema del libro de la esfinge", "pagina anterior"]
+#: Atributos que no pueden valer exactamente esto (en inglés, pero demasiado cortos para buscarlos en el texto).
+ATRIBUTOS_EN_INGLES = {"Main", "Page", "Colab logo"}
+
+_TEXTOS_DE_LA_PAGINA = """() => {
+  const textos = [document.body.innerText];
+  const atributos = [];
+  for (const el of document.querySelectorAll('*')) {
+    for (const nombre of ['title', 'aria-label', 'alt', 'placeholder', 'data-bs-original-title', 'href']) {
+      const valor = el.getAttribute(nombre);
+      if (valor) { atributos.push(valor); }
+    }
+  }
+  return [textos, atributos];
+}"""
+
+
+@pytest.mark.parametrize("pagina_html", _paginas_del_sitio())
+def test_ninguna_pagina_muestra_la_interfaz_en_ingles(sitio, navegador, pagina_html):
+    """Texto visible, atributos (títulos, etiquetas accesibles, enlaces) y el HTML tal cual, con
+    <noscript> incluido: ni rastro de los textos del tema en inglés. Y la página no pide nada a
+    otro servidor: el sitio entero funciona sin red."""
+    pagina, cortadas = _abrir_sin_red(navegador, sitio, pagina_html)
+    pagina.wait_for_timeout(1500)  # tooltips de Bootstrap (title → data-bs-original-title) y quiz
+    assert not cortadas, f"{pagina_html} pidió cosas fuera del sitio: {cortadas}"
+    textos, atributos = pagina.evaluate(_TEXTOS_DE_LA_PAGINA)
+    crudo = (HTML / f"{pagina_html}.html").read_text(encoding="utf-8")
+    for ingles in INGLES:
+        assert not [t for t in textos + atributos if ingles in t], f"«{ingles}» a la vista en {pagina_html}"
+        assert ingles not in crudo, f"«{ingles}» en el HTML de {pagina_html}"
+    assert not ATRIBUTOS_EN_INGLES & set(atributos), ATRIBUTOS_EN_INGLES & set(atributos)
+    pagina.close()
+
+
+def test_formulas_compuestas_sin_red(sitio, navegador):
+    """MathJax sale del propio sitio: con la red cortada, cada fórmula se compone y no queda TeX a la vista."""
+    con_formulas = [p for p in _paginas_del_sitio()
+                    if 'class="math' in (HTML / f"{p}.html").read_text(encoding="utf-8")]
+    assert "book/02-transformers-por-dentro" in con_formulas
+    for pagina_html in con_formulas:
+        pagina, cortadas = _abrir_sin_red(navegador, sitio, pagina_html)
+        errores = []
+        pagina.on("pageerror", lambda e: errores.append(str(e)))
+        formulas = pagina.locator("span.math, div.math").count()
+        assert formulas > 0
+        pagina.wait_for_function(
+            f"document.querySelectorAll('mjx-container').length >= {formulas}", timeout=20000)
+        assert pagina.evaluate("MathJax.version").startswith("3.")
+        visible = pagina.locator("article").inner_text()
+        for tex in ["$$", "\\(", "\\[", "\\frac", "\\sqrt", "\\text{", "\\top"]:
+            assert tex not in visible, f"TeX sin componer en {pagina_html}: {tex}"
+        assert not cortadas, f"{pagina_html} pidió cosas fuera del sitio: {cortadas}"
+        assert not errores, errores
+        pagina.close()
+
+
+@pytest.mark.parametrize("capitulo", capitulos(), ids=lambda p: p.stem)
+def test_abrir_en_colab_a_la_vista(sitio, navegador, capitulo):
+    """Bajo el título, sin abrir ningún menú: el mismo enlace que el del cohete, a la rama de _config.yml."""
+    repo = configuracion()["repository"]
+    ruta = repo["url"].removeprefix("https://github.com/")
+    esperada = f"https://colab.research.google.com/github/{ruta}/blob/{repo['branch']}/book/{capitulo.name}"
+    pagina, _ = _abrir_sin_red(navegador, sitio, f"book/{capitulo.stem}")
+    enlace = pagina.locator("article p.abrir-en-colab a")
+    assert enlace.count() == 1 and enlace.is_visible()
+    assert enlace.inner_text().strip() == "Abrir en Colab"
+    assert enlace.get_attribute("href") == esperada
+    cohete = pagina.locator(".dropdown-launch-buttons a[href*='colab']")
+    assert cohete.get_attribute("href") == esperada
+    caja = enlace.bounding_box()
+    assert caja and caja["y"] < pagina.viewport_size["height"], "el botón no se ve al abrir la página"
+    titulo = pagina.locator("article h1").first.bounding_box()
+    assert titulo["y"] < caja["y"], "el botón va debajo del título"
+    pagina.close()

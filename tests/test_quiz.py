@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import random
+import re
 
 import jsonschema
 import pytest
@@ -11,7 +13,7 @@ import curso_llm
 from curso_llm import quiz
 from curso_llm.errores import QuizInvalido
 
-from conftest import capitulos
+from conftest import capitulos, ejecutar_python
 from esquema_jupyterquiz import esquema_para
 
 QUIZZES = curso_llm.quizzes_disponibles()
@@ -96,3 +98,20 @@ def test_mostrar_quiz_emite_html_y_javascript(monkeypatch):
     monkeypatch.setattr("IPython.display.display", lambda objeto: mostrados.append(objeto))
     curso_llm.mostrar_quiz(QUIZZES[0])
     assert [type(o).__name__ for o in mostrados] == ["HTML", "Javascript"]
+
+
+def test_el_id_del_quiz_no_depende_del_azar():
+    """Dos ejecuciones del mismo capítulo dan el mismo HTML: el id sale del nombre, no de random."""
+    codigo = ("import random, curso_llm.quiz as q; random.seed({}); "
+              "print(q.html_quiz('capitulo-1')[0]); print(q.html_quiz('capitulo-1')[0])")
+    salidas = [ejecutar_python(codigo.format(semilla), {}) for semilla in (1, 2)]
+    assert all(s.returncode == 0 for s in salidas), salidas[0].stderr[-2000:]
+    assert salidas[0].stdout == salidas[1].stdout
+    ids = re.findall(r'<div id="(quiz\w+)"', salidas[0].stdout)
+    assert ids == ["quizcapitulo_1_1", "quizcapitulo_1_2"]  # dos quizzes en una página, ids distintos
+
+
+def test_mostrar_un_quiz_no_gasta_numeros_al_azar():
+    estado = random.getstate()
+    quiz.html_quiz(QUIZZES[0])
+    assert random.getstate() == estado  # la semilla del capítulo sigue valiendo para lo que viene después

@@ -35,7 +35,9 @@ def iniciar_capitulo(semilla: int = 42) -> None:
     """Prepara un capítulo: modo, semillas y bibliotecas sin ruido.
 
     - Imprime en qué modo estás (``local`` o ``hub``) y cómo cambiarlo.
-    - Fija las semillas para que tus resultados coincidan con los del libro.
+    - Fija las semillas: lo que se sortea (muestreo, pesos iniciales) sale igual cada vez que
+      ejecutas el capítulo en orden. No promete los números del libro: en Colab los modelos
+      son otros (los del Hub) y las salidas también.
     - Calla los avisos informativos de ``transformers`` (los errores se siguen viendo)
       y deja las barras de progreso, que en el libro no se muestran.
     """
@@ -53,4 +55,4 @@ def iniciar_capitulo(semilla: int = 42) -> None:
     except ImportError:
         pass
     print(describir_modo(modo))
-    print(f"Semilla fijada en {semilla}: si ejecutas las celdas en orden, verás lo mismo que en el libro.")
+    print(f"Semilla fijada en {semilla}: el azar se repite igual cada vez que ejecutes las celdas en orden.")

@@ -106,14 +106,17 @@ def _bucle(modelo, config, perdida_del_paso, descripcion: str, progreso: bool, t
 
 @contextmanager
 def _reproducible(config):
-    """Semilla de ``config`` y sus hilos de CPU mientras dura el entrenamiento (luego, los de antes)."""
+    """Semilla de ``config`` y sus hilos de CPU mientras dura el entrenamiento (luego, los de antes),
+    con los gradientes encendidos aunque quien llama los haya apagado (el capítulo 2 los apaga y
+    luego pide el mini BERT, que se entrena ahí mismo si aún no está en la caché)."""
     import torch
 
     torch.manual_seed(config.semilla)
     hilos_antes = torch.get_num_threads()
     torch.set_num_threads(config.hilos)
     try:
-        yield
+        with torch.enable_grad():
+            yield
     finally:
         torch.set_num_threads(hilos_antes)
 

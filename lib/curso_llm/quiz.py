@@ -6,9 +6,9 @@ que ``mostrar_quiz("capitulo-1")`` funciona igual en el sitio y en Colab.
 
 from __future__ import annotations
 
+import itertools
 import json
-import random
-import string
+import re
 from importlib import resources
 
 from .errores import QuizInvalido
@@ -23,9 +23,9 @@ TRADUCCIONES = {
     '"Type your answer here:"': '"Escribe tu respuesta y pulsa Enter:"',
 }
 
-#: Arreglos al JavaScript de jupyterquiz, con el mismo mecanismo. Sin conexión, la página define la
-#: configuración de MathJax pero la biblioteca (que viene de un CDN) no llega: jupyterquiz lee
-#: ``MathJax.version`` sin comprobar que exista y lanza un TypeError en cada página con fórmulas.
+#: Arreglos al JavaScript de jupyterquiz, con el mismo mecanismo. Si MathJax no llega (una página
+#: sin fórmulas, o Colab sin conexión), la página puede definir la configuración de MathJax sin la
+#: biblioteca: jupyterquiz lee ``MathJax.version`` sin comprobar que exista y lanza un TypeError.
 ARREGLOS = {
     'version[0] == "2"': 'String(version)[0] == "2"',
     'version[0] == "3"': 'String(version)[0] == "3"',
@@ -106,12 +106,26 @@ def _javascript_en_espanol() -> str:
     return codigo
 
 
+#: Cuántos quizzes se han mostrado en este proceso: numera los contenedores de la página.
+_mostrados = itertools.count(1)
+
+
+def nuevo_id(nombre: str) -> str:
+    """Un id de contenedor que sirve también de nombre de variable en JavaScript.
+
+    Sale del nombre del quiz y de un contador, no del azar: el mismo capítulo ejecutado dos
+    veces da el mismo HTML (y no consume números de ``random``, cuya semilla fija el capítulo).
+    Dos quizzes en la misma página, o el mismo mostrado otra vez, reciben ids distintos.
+    """
+    return "quiz" + re.sub(r"[^0-9A-Za-z_]", "_", nombre) + f"_{next(_mostrados)}"
+
+
 def html_quiz(nombre: str, id_quiz: str | None = None) -> tuple[str, str]:
     """El HTML (contenedor y estilos) y el JavaScript del quiz, listos para mostrar."""
     from jupyterquiz.dynamic.renderer import build_styles, render_div
 
     preguntas = cargar_quiz(nombre)
-    id_quiz = id_quiz or "quiz" + "".join(random.choices(string.ascii_letters, k=10))
+    id_quiz = id_quiz or nuevo_id(nombre)
     contenedor = render_div(id_quiz, False, True, False, 1_000_000, 700, 10, "left")
     html = contenedor + "</div>" + build_styles(id_quiz, _COLORES)
     script = (

@@ -199,7 +199,7 @@ def _corpus():
 def _buscar(nombre: str, tabla: dict[str, Recurso], que: str) -> Recurso:
     if not isinstance(nombre, str):
         raise RecursoDesconocido(
-            f"El nombre de {que} debe ser un texto, no {type(nombre).__name__}. "
+            f"Pide {que} por su nombre: debe ser un texto, no {type(nombre).__name__}. "
             f"Los disponibles son: {', '.join(sorted(tabla))}."
         )
     clave = nombre.strip().lower()
