@@ -26,7 +26,14 @@ OPCIONES_LIBRO := --warningiserror --nitpick --keep-going
 
 .PHONY: libro pruebas entorno recursos navegador versiones espacio limpiar borrar-todo
 
-# Un .venv que ya existe se reutiliza; con PYTHON= se rehace con ese Python.
+# Un .venv que ya existe se reutiliza; con PYTHON= de otra versión que la suya, se rehace.
+ifneq ($(strip $(PYTHON)),)
+ifneq ($(shell $(PY) -c 'import sys; print(sys.version_info[:2])' 2>/dev/null),$(shell "$(PYTHON)" -c 'import sys; print(sys.version_info[:2])' 2>/dev/null))
+$(VENV)/.instalado: .FORZAR
+endif
+endif
+.FORZAR:
+
 # torch va primero y aparte (--no-deps): de TORCH_INDICE, con reintentos cortos. Si ese índice
 # no responde, torch sale del índice por defecto en el paso siguiente, con todo lo demás.
 $(VENV)/.instalado: requirements.txt constraints.txt lib/pyproject.toml

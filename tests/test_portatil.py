@@ -34,20 +34,34 @@ def _pyenv() -> Path:
     return Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
 
 
-def _version(python: str) -> str | None:
+def _version(python: str, completa: bool = False) -> str | None:
     try:
-        hecho = subprocess.run([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+        hecho = subprocess.run([python, "-c", "import sys; print('.'.join(map(str, sys.version_info[:3])))"],
                                capture_output=True, text=True, timeout=30)
     except OSError:
         return None
-    return hecho.stdout.strip() if hecho.returncode == 0 else None
+    if hecho.returncode != 0:
+        return None
+    return hecho.stdout.strip() if completa else hecho.stdout.strip().rsplit(".", 1)[0]
+
+
+def interpretes(version: str) -> list[str]:
+    """Cada Python ``version`` distinto (por versión completa) de la máquina que de verdad ejecuta:
+    del PATH, del sistema o de pyenv (sus «shims» de una versión no activada no cuentan)."""
+    candidatos = [shutil.which(f"python{version}"), f"/usr/bin/python{version}", f"/usr/local/bin/python{version}",
+                  f"/opt/homebrew/bin/python{version}"]
+    candidatos += sorted(str(p) for p in (_pyenv() / "versions").glob(f"{version}.*/bin/python{version}"))
+    por_version: dict[str, str] = {}
+    for candidato in candidatos:
+        if candidato and os.path.exists(candidato):
+            completa = _version(candidato, completa=True)
+            if completa and completa.startswith(f"{version}.") and completa not in por_version:
+                por_version[completa] = candidato
+    return list(por_version.values())
 
 
 def interprete(version: str) -> str | None:
-    """Un Python ``version`` que de verdad ejecuta: del PATH o de pyenv (sus «shims» no siempre sirven)."""
-    candidatos = [shutil.which(f"python{version}")]
-    candidatos += sorted(str(p) for p in (_pyenv() / "versions").glob(f"{version}.*/bin/python{version}"))
-    return next((c for c in candidatos if c and _version(c) == version), None)
+    return next(iter(interpretes(version)), None)
 
 
 def fijados(*archivos: str) -> dict[str, str]:
@@ -69,45 +83,47 @@ def _normal(nombre: str) -> str:
 # Con el resolvedor de pip y el intérprete de verdad (`pip --python X install --dry-run`), no
 # con `--python-version`: esa opción elige ruedas para otra versión pero evalúa los marcadores
 # (`setuptools; python_version >= "3.12"`, que pide torch) con el Python que ejecuta pip.
-# Las tres versiones a la vez: es casi todo espera de red (≈ 1 min en total aquí).
+# Con cada intérprete distinto que haya (aquí, el 3.11.2 de Debian además de los de pyenv: con
+# él se vio que soupsieve 4 pide Python ≥ 3.11.5), de dos en dos.
 
-def _resolver(version: str, carpeta: Path) -> tuple[str, subprocess.CompletedProcess | None, Path]:
-    python = interprete(version)
-    informe = carpeta / f"resuelto-{version}.json"
-    if python is None:
-        return f"no hay Python {version} en esta máquina (ni en el PATH ni en pyenv)", None, informe
+def _resolver(python: str, informe: Path) -> subprocess.CompletedProcess:
     orden = [sys.executable, "-m", "pip", "--python", python, "install", "--dry-run", "--ignore-installed",
              "--quiet", "--report", str(informe), "-r", "requirements.txt", "-c", "constraints.txt"]
-    return python, subprocess.run(orden, cwd=RAIZ, capture_output=True, text=True, timeout=1200), informe
+    return subprocess.run(orden, cwd=RAIZ, capture_output=True, text=True, timeout=1200)
 
 
 @pytest.fixture(scope="module")
 def resueltos(tmp_path_factory):
     carpeta = tmp_path_factory.mktemp("resolvedor")
-    with ThreadPoolExecutor(len(VERSIONES)) as hilos:
-        return dict(zip(VERSIONES, hilos.map(lambda v: _resolver(v, carpeta), VERSIONES)))
+    tareas = [(v, python, carpeta / f"{v}-{i}.json") for v in VERSIONES for i, python in enumerate(interpretes(v))]
+    with ThreadPoolExecutor(2) as hilos:  # de dos en dos: con más, en 2 núcleos solo se estorban
+        hechos = list(hilos.map(lambda t: _resolver(t[1], t[2]), tareas))
+    resultado = {v: [] for v in VERSIONES}
+    for (v, python, informe), hecho in zip(tareas, hechos):
+        resultado[v].append((python, hecho, informe))
+    return resultado
 
 
 @pytest.mark.parametrize("version", VERSIONES)
 def test_los_pines_resuelven_con(version, resueltos):
-    python, hecho, informe = resueltos[version]
-    if hecho is None:
-        falta_en_la_maquina(python)
-    salida = hecho.stdout + hecho.stderr
-    if hecho.returncode != 0 and any(marca in salida for marca in SIN_RED):
-        falta_en_la_maquina(f"sin conexión con el índice de paquetes para resolver con Python {version}")
-    errores = [linea for linea in salida.splitlines() if "is ignored" not in linea]
-    assert hecho.returncode == 0, f"Los pines no resuelven con {python}:\n" + "\n".join(errores[-40:])
+    if not resueltos[version]:
+        falta_en_la_maquina(f"no hay Python {version} en esta máquina (ni en el PATH ni en pyenv)")
+    for python, hecho, informe in resueltos[version]:
+        salida = hecho.stdout + hecho.stderr
+        if hecho.returncode != 0 and any(marca in salida for marca in SIN_RED):
+            falta_en_la_maquina(f"sin conexión con el índice de paquetes para resolver con Python {version}")
+        errores = [linea for linea in salida.splitlines() if "is ignored" not in linea]
+        assert hecho.returncode == 0, f"Los pines no resuelven con {python}:\n" + "\n".join(errores[-40:])
 
-    datos = json.loads(informe.read_text())
-    assert datos["environment"]["python_version"] == version
-    instalaria = {_normal(i["metadata"]["name"]): i["metadata"]["version"] for i in datos["install"]}
-    pines = fijados("requirements.txt", "constraints.txt")
-    assert instalaria["torch"].split("+")[0] == pines["torch"] == "2.13.0"
-    distintos = {n: (v, pines[n]) for n, v in instalaria.items() if n in pines and v != pines[n]}
-    assert not distintos, distintos
-    sin_fijar = sorted(n for n in instalaria if n not in pines and not SIN_FIJAR_PERMITIDO.match(n))
-    assert not sin_fijar, f"Con Python {version} entran paquetes sin versión fija en constraints.txt: {sin_fijar}"
+        datos = json.loads(informe.read_text())
+        assert datos["environment"]["python_version"] == version
+        instalaria = {_normal(i["metadata"]["name"]): i["metadata"]["version"] for i in datos["install"]}
+        pines = fijados("requirements.txt", "constraints.txt")
+        assert instalaria["torch"].split("+")[0] == pines["torch"] == "2.13.0"
+        distintos = {n: (v, pines[n]) for n, v in instalaria.items() if n in pines and v.split("+")[0] != pines[n]}
+        assert not distintos, distintos
+        sin_fijar = sorted(n for n in instalaria if n not in pines and not SIN_FIJAR_PERMITIDO.match(n))
+        assert not sin_fijar, f"Con {python} entran paquetes sin versión fija en constraints.txt: {sin_fijar}"
 
 
 # ── Qué Python elige make ────────────────────────────────────────────────────────────
@@ -167,10 +183,12 @@ def test_python_fijado_a_mano(tmp_path, trece):
     assert hecho.returncode == 0 and _version(hecho.stdout.strip()) == "3.13"
 
 
-def _make_en_copia(tmp_path: Path, *argumentos: str, **variables: str) -> subprocess.CompletedProcess:
+def _make_en_copia(tmp_path: Path, *argumentos: str, copiar: bool = True, **variables: str) -> subprocess.CompletedProcess:
     """``make`` en una copia de lo que usa el Makefile, para no tocar el .venv de verdad."""
     copia = tmp_path / "repo"
     for nombre in ("Makefile", "requirements.txt", "constraints.txt", "lib/pyproject.toml", "herramientas"):
+        if not copiar:
+            break
         destino = copia / nombre
         destino.parent.mkdir(parents=True, exist_ok=True)
         if (RAIZ / nombre).is_dir():
@@ -181,6 +199,17 @@ def _make_en_copia(tmp_path: Path, *argumentos: str, **variables: str) -> subpro
     entorno.update(variables)
     return subprocess.run(["make", "--no-print-directory", *argumentos], cwd=copia, env=entorno,
                           capture_output=True, text=True, timeout=120)
+
+
+def test_con_python_de_otra_version_make_rehace_el_entorno(tmp_path, trece):
+    """Un .venv al día se reutiliza; PYTHON= de otra versión lo rehace (si no, se ignoraría)."""
+    _make_en_copia(tmp_path, "-n", "entorno")
+    repo = tmp_path / "repo"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(repo / ".venv")], check=True)
+    (repo / ".venv" / ".instalado").touch()
+    assert "venv" not in _make_en_copia(tmp_path, "-n", "entorno", copiar=False).stdout
+    assert "venv" not in _make_en_copia(tmp_path, "-n", "entorno", f"PYTHON={sys.executable}", copiar=False).stdout
+    assert "elegir_python.sh" in _make_en_copia(tmp_path, "-n", "entorno", f"PYTHON={trece}", copiar=False).stdout
 
 
 def test_make_para_sin_python_adecuado_y_no_crea_el_entorno(tmp_path):
