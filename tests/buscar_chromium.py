@@ -51,10 +51,24 @@ def _ejecutable(ruta: str | None) -> bool:
     return bool(ruta) and os.path.isfile(ruta) and os.access(ruta, os.X_OK)
 
 
+def _es_snap(ruta: str) -> bool:
+    """¿Es el Chromium de snap? (/snap/bin/chromium enlaza a /usr/bin/snap; el chromium-browser
+    de Ubuntu es un guion que lanza /snap/bin/chromium)."""
+    real = os.path.realpath(ruta)
+    if ruta.startswith("/snap/") or real.startswith("/snap/") or os.path.basename(real) == "snap":
+        return True
+    try:
+        with open(real, "rb") as archivo:
+            cabeza = archivo.read(65536)
+    except OSError:
+        return False
+    return cabeza.startswith(b"#!") and b"/snap/" in cabeza
+
+
 def _del_sistema() -> str | None:
     for nombre in SISTEMA:
         ruta = nombre if os.path.isabs(nombre) else shutil.which(nombre)
-        if _ejecutable(ruta) and not os.path.realpath(ruta).startswith("/snap/"):
+        if _ejecutable(ruta) and not _es_snap(ruta):
             return ruta
     return None
 

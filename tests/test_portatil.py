@@ -270,6 +270,22 @@ def test_busca_el_del_sistema_y_respeta_la_variable(monkeypatch, tmp_path):
         assert hallado.ruta is None or hallado.origen == "de Playwright"
 
 
+def test_el_chromium_de_snap_no_cuenta(monkeypatch, tmp_path):
+    """En Ubuntu, chromium y chromium-browser son el snap, que no lee el perfil temporal de Playwright."""
+    import buscar_chromium
+
+    guion = tmp_path / "chromium-browser"  # como el guion de Ubuntu que lanza el snap
+    guion.write_text("#!/bin/sh\nexec /snap/bin/chromium \"$@\"\n")
+    guion.chmod(0o755)
+    enlace = tmp_path / "chromium"  # como /snap/bin/chromium → /usr/bin/snap
+    (tmp_path / "snap").write_text("#!/bin/sh\n")
+    (tmp_path / "snap").chmod(0o755)
+    enlace.symlink_to(tmp_path / "snap")
+    assert buscar_chromium._es_snap(str(guion)) and buscar_chromium._es_snap(str(enlace))
+    if os.access("/usr/bin/chromium", os.X_OK):
+        assert not buscar_chromium._es_snap("/usr/bin/chromium")  # el guion de Debian no es snap
+
+
 # ── make borrar-todo: todo lo del curso y nada más ──────────────────────────────────
 
 def test_los_ids_del_hub_son_los_del_registro():
