@@ -147,9 +147,18 @@ def borrar(ruta: Path) -> None:
         ruta.unlink()
 
 
+def navegadores_de_playwright() -> Path:
+    propia = os.environ.get("PLAYWRIGHT_BROWSERS_PATH")
+    if propia:
+        return Path(propia).expanduser()
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "ms-playwright"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ms-playwright"
+
+
 def quitar_chromium_de_playwright() -> None:
     python = RAIZ / ".venv" / "bin" / "python"
-    if not python.exists():
+    if not python.exists() or not any(navegadores_de_playwright().glob("chromium*")):
         return
     hecho = subprocess.run([str(python), "-m", "playwright", "uninstall"], capture_output=True, text=True)
     if hecho.returncode == 0:
