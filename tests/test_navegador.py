@@ -10,11 +10,20 @@ import pytest
 
 import curso_llm
 
-from conftest import HTML, capitulos, configuracion, paginas_del_indice
+from conftest import (
+    HTML,
+    capitulos,
+    chromium_de_las_pruebas,
+    configuracion,
+    falta_en_la_maquina,
+    motivo_sin_navegador,
+    paginas_del_indice,
+)
 
 pytestmark = pytest.mark.lento
 
-CHROMIUM = "/usr/bin/chromium"
+# El Chromium lo busca conftest (tests/buscar_chromium.py): el del sistema o el de Playwright.
+# Sin ninguno, estas pruebas se omiten y pytest dice cuántas y por qué.
 OPCIONES = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -33,10 +42,17 @@ def sitio(libro):
 
 @pytest.fixture(scope="module")
 def navegador():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Error, sync_playwright
 
+    hallado = chromium_de_las_pruebas()
+    if hallado.ruta is None:
+        falta_en_la_maquina(motivo_sin_navegador(hallado.origen))
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=OPCIONES)
+        try:
+            chromium = p.chromium.launch(executable_path=hallado.ruta, args=OPCIONES)
+        except Error as error:  # p. ej. el de Playwright sin las bibliotecas del sistema que necesita
+            primera = str(error).strip().splitlines()[0]
+            falta_en_la_maquina(motivo_sin_navegador(f"{hallado.ruta} no arranca ({primera})"))
         yield chromium
         chromium.close()
 
