@@ -40,3 +40,10 @@ pruebas: entorno navegador recursos
 
 limpiar:
 	rm -rf _build
+
+# Pruebas de mutación (mutmut) sobre curso_llm con las pruebas rápidas: un informe de benchmark,
+# no parte de `make pruebas`. Lento (ver bench/MUTANTES.md); HIJOS=2 si la máquina es tuya.
+HIJOS ?= 1
+.PHONY: mutantes
+mutantes: entorno
+	$(PY) bench/mutantes.py --hijos $(HIJOS)

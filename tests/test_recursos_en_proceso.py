@@ -66,7 +66,7 @@ def test_web_es_lee_solo_las_filas_pedidas_en_orden(modo_hub, monkeypatch):
 
     monkeypatch.setitem(recursos.CONJUNTOS, "web-es", dataclasses.replace(recursos.CONJUNTOS["web-es"], filas=250))
     conjunto = curso_llm.cargar_conjunto("web-es")
-    textos = conjunto["train"]["text"] + conjunto["validation"]["text"]
+    textos = list(conjunto["train"]["text"]) + list(conjunto["validation"]["text"])
     assert len(textos) == 250
     assert sorted(textos) == sorted(leer_corpus()["train"][:250])  # las primeras filas del archivo
 
