@@ -45,7 +45,7 @@ GRUPOS: dict[str, tuple[list[str], list[str], list[str]]] = {
     "corpus": (["corpus"], ["tests/test_corpus.py", "tests/test_estabilidad.py", "tests/test_recursos_en_proceso.py"],
                []),
     "quiz": (["quiz"], ["tests/test_quiz.py", "tests/test_quiz_exacto.py", "tests/test_comportamiento.py"], []),
-    "sesion": (["sesion"], ["tests/test_sesion.py", "tests/test_errores_en_espanol.py"], []),
+    "sesion": (["sesion"], ["tests/test_sesion.py", "tests/test_sesion_exacta.py", "tests/test_errores_en_espanol.py"], []),
     # Clave de caché, partición y entrenamiento de los modelos locales. Sin la prueba de pesos en dos
     # intérpretes nuevos (minutos por mutante): la igualdad bit a bit en un proceso la cubre
     # test_misma_semilla_mismos_pesos, y la de entre procesos se comprobó plantando el error (MUTANTES.md).
