@@ -141,3 +141,55 @@ def test_describir_recursos_en_modo_local(entorno_limpio, monkeypatch):
     monkeypatch.setenv("CURSO_LLM_MODO", "hub")
     recetas = next(f for f in curso_llm.describir_recursos().splitlines() if f.strip().startswith("recetas"))
     assert "propio del curso" in recetas  # solo existe en el curso: también en modo hub
+
+
+# ---------------------------------------------------------------- ruta_modelo en modo hub, en este proceso
+
+@pytest.fixture(scope="module")
+def cache_modelos(tmp_path_factory):
+    return construir_cache_hub(tmp_path_factory.mktemp("hub_modelos"), solo=("gpt2-es", "bert"))
+
+
+@pytest.fixture
+def modelos_hub(entorno_limpio, monkeypatch, cache_modelos):
+    import huggingface_hub.constants as constantes
+
+    monkeypatch.setenv("CURSO_LLM_MODO", "hub")
+    monkeypatch.setattr(constantes, "HF_HUB_CACHE", str(cache_modelos))
+    monkeypatch.setattr(constantes, "HF_HUB_OFFLINE", True)
+    return cache_modelos
+
+
+def test_ruta_modelo_del_hub_sin_red_es_su_id(modelos_hub):
+    """Con los archivos en la caché y el modo sin red pedido, transformers resuelve el id él solo."""
+    assert curso_llm.ruta_modelo("gpt2-es") == "DeepESP/gpt2-spanish"
+    assert curso_llm.ruta_modelo(" GPT2-ES ") == "DeepESP/gpt2-spanish"
+
+
+def test_ruta_modelo_bert_del_hub_completado(modelos_hub, entorno_limpio):
+    import json
+    from pathlib import Path
+
+    ruta = Path(curso_llm.ruta_modelo("bert"))
+    assert ruta.parent == entorno_limpio / "cache" / "hub-completados"
+    assert ruta.name.startswith("dccuchile--bert-base-spanish-wwm-cased-")
+    assert json.loads((ruta / "config.json").read_text(encoding="utf-8"))["model_type"] == "bert"
+    assert json.loads((ruta / "tokenizer_config.json").read_text(encoding="utf-8"))["do_lower_case"] is False
+    assert (ruta / "vocab.txt").is_symlink()  # los demás archivos, enlazados a la caché del Hub
+
+
+def test_ruta_modelo_sin_respuesta_del_hub_es_la_carpeta(modelos_hub, monkeypatch):
+    """Si el Hub no responde (y no se pidió el modo sin red), la carpeta: transformers no vuelve a esperar."""
+    import socket
+
+    import huggingface_hub.constants as constantes
+
+    libre = socket.socket()
+    libre.bind(("127.0.0.1", 0))
+    puerto = libre.getsockname()[1]
+    libre.close()  # nadie escucha: la conexión se rechaza al instante
+    monkeypatch.setattr(constantes, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(constantes, "ENDPOINT", f"http://127.0.0.1:{puerto}")
+    ruta = curso_llm.ruta_modelo("gpt2-es")
+    assert ruta.startswith(str(modelos_hub)) and ruta.endswith(next(
+        modelos_hub.glob("models--DeepESP--gpt2-spanish/snapshots/*")).name)
