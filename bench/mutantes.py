@@ -134,9 +134,11 @@ def _diferencia(destino: Path, mutante: str) -> str:
     return proceso.stdout.strip()
 
 
-def correr_grupo(nombre: str, trabajo: Path, hijos: int) -> dict:
+def correr_grupo(nombre: str, trabajo: Path, hijos: int, solo: list[str] | None = None) -> dict:
+    """Muta el grupo ``nombre``; con ``solo``, únicamente esos mutantes (en una copia aparte)."""
     modulos, pruebas, patrones = GRUPOS[nombre]
-    destino = trabajo / nombre
+    patrones = solo if solo is not None else patrones
+    destino = trabajo / (nombre if solo is None else f"{nombre}-reintento")
     destino.mkdir(parents=True, exist_ok=True)
     _copiar_repo(destino)
     _configurar(destino, modulos, pruebas)
@@ -144,14 +146,16 @@ def correr_grupo(nombre: str, trabajo: Path, hijos: int) -> dict:
     # esa entrada de PYTHONPATH no existía y las pruebas importan el paquete instalado, sin mutantes
     # (y mutmut dice que ninguna prueba pasa por el código mutado).
     (destino / "mutants" / "src").mkdir(parents=True, exist_ok=True)
-    registro = trabajo / f"{nombre}.log"
+    registro = trabajo / f"{destino.name}.log"
     inicio = time.perf_counter()
     with open(registro, "a", encoding="utf-8") as salida:
         proceso = subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(hijos), *patrones],
                                  cwd=destino, env=_entorno(destino), stdout=salida, stderr=subprocess.STDOUT)
     segundos = time.perf_counter() - inicio
     resultados = _resultados(destino, modulos)
-    sobreviven = {m: k for m, estados in resultados.items() for k, e in estados.items() if e != "muerto"}
+    if solo is not None:  # solo cuentan los reintentados
+        resultados = {m: {k: e for k, e in estados.items() if k in solo} for m, estados in resultados.items()}
+    sobreviven = {k for estados in resultados.values() for k, e in estados.items() if e not in ("muerto", "sin comprobar")}
     return {"segundos": round(segundos, 1), "codigo_salida": proceso.returncode, "registro": str(registro),
             "resultados": resultados,
             "diferencias": {k: _diferencia(destino, k) for k in sobreviven}}
@@ -161,13 +165,15 @@ def resumen(informe: dict) -> str:
     filas = ["| módulo | mutantes | muertos | sobreviven | otros | % muertos | tiempo |", "|---|---|---|---|---|---|---|"]
     for grupo, datos in informe.items():
         for modulo, estados in datos["resultados"].items():
+            estados = {k: e for k, e in estados.items() if e != "sin comprobar"}  # fuera del alcance elegido
             total = len(estados)
             muertos = sum(e == "muerto" for e in estados.values())
             vivos = sum(e == "sobrevive" for e in estados.values())
             otros = total - muertos - vivos
             porcentaje = 100 * muertos / total if total else 0
+            minutos = (datos["segundos"] + datos.get("segundos_reintento", 0)) / 60
             filas.append(f"| `{modulo}` | {total} | {muertos} | {vivos} | {otros} | {porcentaje:.1f} % | "
-                         f"{datos['segundos'] / 60:.1f} min |")
+                         f"{minutos:.1f} min |")
     return "\n".join(filas)
 
 
@@ -177,6 +183,9 @@ def main() -> int:
     analizador.add_argument("--hijos", type=int, default=1, help="mutantes a la vez (1 en una máquina compartida)")
     analizador.add_argument("--trabajo", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "curso_llm_mutantes")
     analizador.add_argument("--salida", type=Path, default=RAIZ / "bench" / "mutantes.json")
+    analizador.add_argument("--reintentar", action="store_true",
+                            help="segunda pasada: solo los mutantes que no murieron en --salida, con las pruebas de "
+                                 "ahora (los que ya murieron lo hicieron con un subconjunto de ellas)")
     args = analizador.parse_args()
     grupos = [g.strip() for g in args.grupos.split(",") if g.strip()]
     desconocidos = set(grupos) - set(GRUPOS)
@@ -190,7 +199,20 @@ def main() -> int:
     informe = json.loads(args.salida.read_text(encoding="utf-8")) if args.salida.exists() else {}
     for grupo in grupos:
         print(f"Mutando {grupo}… (registro en {args.trabajo / (grupo + '.log')})", flush=True)
-        informe[grupo] = correr_grupo(grupo, args.trabajo, args.hijos)
+        if args.reintentar and grupo in informe:
+            previo = informe[grupo]
+            vivos = [k for estados in previo["resultados"].values() for k, e in estados.items()
+                     if e not in ("muerto", "sin comprobar")]
+            if not vivos:
+                continue
+            nuevo = correr_grupo(grupo, args.trabajo, args.hijos, solo=vivos)
+            for modulo, estados in nuevo["resultados"].items():
+                previo["resultados"][modulo].update(estados)
+            previo["diferencias"] = {k: v for k, v in nuevo["diferencias"].items()}
+            previo["segundos_reintento"] = nuevo["segundos"]
+            informe[grupo] = previo
+        else:
+            informe[grupo] = correr_grupo(grupo, args.trabajo, args.hijos)
         args.salida.write_text(json.dumps(informe, indent=1, ensure_ascii=False), encoding="utf-8")
         print(resumen({grupo: informe[grupo]}), flush=True)
     print(resumen(informe))
