@@ -51,7 +51,8 @@ GRUPOS: dict[str, tuple[list[str], list[str], list[str]]] = {
     # intérpretes nuevos (minutos por mutante): la igualdad bit a bit en un proceso la cubre
     # test_misma_semilla_mismos_pesos, y la de entre procesos se comprobó plantando el error (MUTANTES.md).
     "modelos_locales": (["modelos_locales"],
-                        ["tests/test_modelos_locales.py", "tests/test_estabilidad.py", "tests/test_comportamiento.py",
+                        ["tests/test_modelos_locales.py", "tests/test_modelos_exacto.py", "tests/test_estabilidad.py",
+                         "tests/test_comportamiento.py",
                          "tests/test_errores_en_espanol.py",
                          "--deselect", "tests/test_estabilidad.py::test_pesos_entrenados_iguales_en_otros_interpretes"],
                         [f"curso_llm.modelos_locales.x_{f}__mutmut_*" for f in FUNCIONES_MODELOS]),
