@@ -169,3 +169,9 @@ def test_mostrar_quiz_muestra_este_quiz(monkeypatch):
     pregunta = curso_llm.cargar_quiz("capitulo-2")[0]["question"]
     assert json.dumps(pregunta, ensure_ascii=False) in javascript.data
     assert "show_questions(" in javascript.data
+
+
+def test_leer_quiz_sin_nombre_lo_llama_quiz():
+    with pytest.raises(QuizInvalido) as error:
+        quiz.leer_quiz("[]")
+    assert str(error.value).startswith("El quiz 'quiz' no está bien formado:")
