@@ -32,10 +32,12 @@ RAIZ = Path(__file__).resolve().parent.parent
 #: Las funciones de modelos_locales que la issue 14 pide cubrir: clave de caché, caché y entrenamiento.
 #: Fuera quedan tokens_por_palabra (una medida de bench/), _barra (la barra de progreso) y
 #: gpt_local/bert_local/metricas_de (una línea cada una; probarlas es entrenar los modelos de verdad).
-FUNCIONES_MODELOS = ["_versiones", "huella", "entrenar_tokenizador_bpe", "entrenar_tokenizador_wordpiece",
-                     "_vocabulario_wordpiece", "flujo_de_ids", "_lotes_aleatorios", "_tasa", "_optimizador", "_bucle",
-                     "_reproducible", "perdida_validacion_gpt", "entrenar_gpt", "_enmascarar", "_ventanas_bert",
-                     "entrenar_bert", "_carpeta_lista", "_sin_permiso", "construir_en_cache"]
+#: Primero la clave, la caché y los datos de entrenamiento (lotes, ventanas, máscara, tasa, optimizador);
+#: los bucles y los tokenizadores (FUNCIONES_MODELOS_LENTAS) cuestan minutos de CPU por mutante.
+FUNCIONES_MODELOS = ["_versiones", "huella", "_carpeta_lista", "_sin_permiso", "construir_en_cache", "_tasa",
+                     "_optimizador", "_lotes_aleatorios", "flujo_de_ids", "_ventanas_bert", "_enmascarar"]
+FUNCIONES_MODELOS_LENTAS = ["entrenar_tokenizador_bpe", "entrenar_tokenizador_wordpiece", "_vocabulario_wordpiece",
+                            "_bucle", "perdida_validacion_gpt", "entrenar_gpt", "entrenar_bert"]
 
 #: Grupo → (módulos a mutar, pruebas que se ejecutan, mutantes a probar: patrones de mutmut o vacío = todos).
 GRUPOS: dict[str, tuple[list[str], list[str], list[str]]] = {
@@ -52,10 +54,14 @@ GRUPOS: dict[str, tuple[list[str], list[str], list[str]]] = {
     # test_misma_semilla_mismos_pesos, y la de entre procesos se comprobó plantando el error (MUTANTES.md).
     "modelos_locales": (["modelos_locales"],
                         ["tests/test_modelos_locales.py", "tests/test_modelos_exacto.py", "tests/test_estabilidad.py",
-                         "tests/test_comportamiento.py",
                          "tests/test_errores_en_espanol.py",
                          "--deselect", "tests/test_estabilidad.py::test_pesos_entrenados_iguales_en_otros_interpretes"],
                         [f"curso_llm.modelos_locales.x_{f}__mutmut_*" for f in FUNCIONES_MODELOS]),
+    "modelos_locales_lentas": (["modelos_locales"], [
+        "tests/test_modelos_locales.py", "tests/test_modelos_exacto.py", "tests/test_estabilidad.py",
+        "tests/test_comportamiento.py",
+        "--deselect", "tests/test_estabilidad.py::test_pesos_entrenados_iguales_en_otros_interpretes"],
+        [f"curso_llm.modelos_locales.x_{f}__mutmut_*" for f in FUNCIONES_MODELOS_LENTAS]),
 }
 
 ESTADOS = {1: "muerto", 3: "muerto", 0: "sobrevive", 5: "sin pruebas", 33: "sin pruebas", 34: "saltado",
@@ -90,7 +96,7 @@ def _configurar(destino: Path, modulos: list[str], pruebas: list[str]) -> None:
         "[mutmut]\n"
         "source_paths = src\n"
         # lo que las pruebas leen de la raíz del repositorio (mutmut las ejecuta dentro de mutants/)
-        f"also_copy =\n{lista(['pytest.ini', '_config.yml', '_toc.yml', 'book/', 'requirements.txt', 'constraints.txt', 'README.md', 'Makefile', '.ci/'])}\n"
+        f"also_copy =\n{lista(['pytest.ini', '_config.yml', '_toc.yml', 'book/', 'lib/', 'requirements.txt', 'constraints.txt', 'README.md', 'Makefile', '.ci/'])}\n"
         f"only_mutate =\n{lista(f'src/curso_llm/{m}.py' for m in modulos)}\n"
         f"pytest_add_cli_args_test_selection =\n{lista([*pruebas, '-m', 'not lento'])}\n"
         # sin --durations (ruido en cada mutante) ni caché de pytest
