@@ -91,3 +91,10 @@ limpiar:
 
 borrar-todo:
 	@$(CUALQUIER_PYTHON) herramientas/borrar_todo.py
+
+# Pruebas de mutación (mutmut) sobre curso_llm con las pruebas rápidas: un informe de benchmark,
+# no parte de `make pruebas`. Lento (ver bench/MUTANTES.md); HIJOS=2 si la máquina es tuya.
+HIJOS ?= 1
+.PHONY: mutantes
+mutantes: entorno
+	$(PY) bench/mutantes.py --hijos $(HIJOS)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 import torch
@@ -65,9 +64,8 @@ def test_cache_acierta_falla_e_invalida(corpus_chico, entorno_limpio):
 
     primera = ml.construir_en_cache("gpt2-es", GPT_DIMINUTO, entrenar, progreso=False, corpus=corpus_chico)
     assert llamadas == [1]
-    inicio = time.perf_counter()
+    # Acierto: no vuelve a entrenar (su tiempo, objetivo < 1 s, se mide en bench/tiempos.py).
     segunda = ml.construir_en_cache("gpt2-es", GPT_DIMINUTO, entrenar, progreso=False, corpus=corpus_chico)
-    assert time.perf_counter() - inicio < 1.0
     assert segunda == primera and llamadas == [1]
     assert str(primera).startswith(str(entorno_limpio / "cache"))
     assert ml.metricas_de(primera)["parametros"] > 0

@@ -28,25 +28,44 @@ def leer_fijados(texto: str) -> dict[str, str]:
     return fijados
 
 
+#: Lo que hay que instalar si falta ``packaging`` (el diagnóstico lo usa para leer rangos de versiones).
+ARREGLO_PACKAGING = "pip install packaging"
+
+
 def _fijados_del_paquete() -> dict[str, str]:
-    """Lo que pide ``curso-llm[colab]`` (rangos, en Colab): ``{nombre: especificador}``."""
+    """Lo que pide ``curso-llm[colab]`` (rangos, en Colab): ``{nombre: especificador}``.
+
+    Lanza ``ImportError`` si falta ``packaging`` y ``metadata.PackageNotFoundError`` si ``curso-llm``
+    no está instalado como paquete: ``diagnosticar`` convierte cada caso en una línea ``[FALLA]``.
+    """
+    lineas = metadata.requires("curso-llm") or []
     from packaging.requirements import Requirement
 
     pedidos = {}
-    for linea in metadata.requires("curso-llm") or []:
+    for linea in lineas:
         requisito = Requirement(linea)
         if requisito.marker is None or requisito.marker.evaluate({"extra": "colab"}):
             pedidos[_normalizar(requisito.name)] = str(requisito.specifier)
     return pedidos
 
 
+def _hay_packaging() -> bool:
+    try:
+        import packaging.specifiers  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def _coincide(instalada: str, esperada: str) -> bool:
     """``esperada`` es una versión exacta (requirements.txt) o un especificador (``>=5.15,<6``)."""
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
     base = instalada.split("+")[0]  # torch de CPU se llama 2.13.0+cpu: la etiqueta local no cuenta
     if instalada == esperada or base == esperada:
         return True
+    try:
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    except ImportError:  # sin packaging solo se comparan versiones exactas (la línea [FALLA] lo dice)
+        return False
     try:
         return SpecifierSet(esperada).contains(base, prereleases=True)
     except InvalidSpecifier:
@@ -75,7 +94,19 @@ def diagnosticar(requisitos: Path | None = None) -> list[tuple[bool, str]]:
             fijados = leer_fijados(Path(requisitos).read_text(encoding="utf-8"))
         origen = str(requisitos)
     else:
-        fijados, origen = _fijados_del_paquete(), "las dependencias de curso-llm[colab]"
+        origen = "las dependencias de curso-llm[colab]"
+        try:
+            fijados = _fijados_del_paquete()
+        except metadata.PackageNotFoundError:  # antes que ImportError: es una subclase suya
+            lineas.append((False, "curso-llm no está instalado como paquete, así que no sé qué versiones pide. "
+                                  'Ejecuta: pip install "curso-llm[colab] @ git+…" (la primera celda de cada '
+                                  "capítulo) o usa --requisitos requirements.txt desde la carpeta del repositorio."))
+            fijados = {}
+        except ImportError:
+            fijados = {}  # la línea [FALLA] de packaging va abajo
+    if not _hay_packaging():
+        lineas.append((False, "Falta el paquete packaging, que el diagnóstico usa para comparar versiones con "
+                              f"rangos. Ejecuta: {ARREGLO_PACKAGING}"))
     arreglo = f"pip install -r {requisitos}" if requisitos else 'pip install "curso-llm[colab]"'
     for nombre, esperada in sorted(fijados.items()):
         try:

@@ -32,15 +32,32 @@ _WANDB = {
 }
 
 
-def _secreto_de_colab(variable: str) -> str | None:
+#: Lo que pasó al buscar el secreto en Colab (además de encontrarlo).
+FUERA_DE_COLAB, AUSENTE, DENEGADO, SIN_RESPUESTA, ILEGIBLE = "fuera", "ausente", "denegado", "sin respuesta", "ilegible"
+
+
+def _secreto_de_colab(variable: str) -> tuple[str | None, str]:
+    """``(token, estado)``: el secreto de Colab o por qué no lo hay.
+
+    Colab distingue un secreto que no existe (``SecretNotFoundError``) de uno que existe pero al que
+    este cuaderno no tiene acceso (``NotebookAccessError``: el lector dijo que no o no activó el
+    interruptor de acceso). Son dos arreglos distintos, así que se cuentan por separado.
+    """
     try:
         from google.colab import userdata  # type: ignore[import-not-found]
     except ImportError:
-        return None
+        return None, FUERA_DE_COLAB
     try:
-        return userdata.get(variable)
-    except Exception:  # secreto ausente o sin permiso para este cuaderno
-        return None
+        return userdata.get(variable), AUSENTE
+    except Exception as error:  # noqa: BLE001 - cada caso se nombra abajo; ninguno se calla
+        tipo = type(error).__name__
+        if tipo == "NotebookAccessError":
+            return None, DENEGADO
+        if tipo == "SecretNotFoundError":
+            return None, AUSENTE
+        if tipo == "TimeoutException":
+            return None, SIN_RESPUESTA
+        return None, ILEGIBLE
 
 
 def _pedir(texto: str) -> str | None:
@@ -50,23 +67,46 @@ def _pedir(texto: str) -> str | None:
         return None
 
 
-def _obtener(servicio: dict, pedir: bool) -> tuple[str | None, str]:
+def _aviso_de_colab(servicio: dict, estado: str) -> str | None:
+    """Qué decir cuando el secreto de Colab no se pudo leer por algo distinto de no existir."""
     variable = servicio["variable"]
-    token = _secreto_de_colab(variable)
+    if estado == DENEGADO:
+        return (f"El secreto {variable} existe en Colab, pero este cuaderno no tiene permiso para leerlo. "
+                f"Abre el panel de secretos (icono de la llave), activa «Acceso del cuaderno» junto a {variable} "
+                "y vuelve a ejecutar esta celda (o acepta cuando Colab te pregunte).")
+    if estado == SIN_RESPUESTA:
+        return (f"Colab no respondió al pedirle el secreto {variable}. Vuelve a ejecutar esta celda; si sigue "
+                "igual, reinicia el entorno de ejecución.")
+    if estado == ILEGIBLE:
+        return (f"No pude leer el secreto {variable} de Colab (error inesperado de google.colab). "
+                "Vuelve a ejecutar esta celda o guarda el token en una variable de entorno.")
+    return None
+
+
+def _obtener(servicio: dict, pedir: bool) -> tuple[str | None, str, str | None]:
+    """``(token, de dónde salió, aviso)``; el aviso explica un secreto de Colab que no se pudo leer."""
+    variable = servicio["variable"]
+    token, estado = _secreto_de_colab(variable)
     if token:
-        return token, "un secreto de Colab"
+        return token, "un secreto de Colab", None
+    aviso = _aviso_de_colab(servicio, estado)
+    if aviso:
+        print(aviso)
     token = os.environ.get(variable)
     if token:
-        return token, f"la variable de entorno {variable}"
+        return token, f"la variable de entorno {variable}", aviso
     if pedir:
         token = _pedir(f"Pega tu token de {servicio['nombre']} (no se verá) y pulsa Enter: ")
         if token:
-            return token, "lo que escribiste"
-    return None, ""
+            return token, "lo que escribiste", aviso
+    return None, "", aviso
 
 
 def _iniciar(servicio: dict, pedir: bool) -> bool:
-    token, fuente = _obtener(servicio, pedir)
+    token, fuente, aviso = _obtener(servicio, pedir)
+    if not token and aviso:
+        print(f"Sigo sin token de {servicio['nombre']}: puedes seguir el curso sin él.")
+        return False
     if not token:
         print(
             f"No encontré un token de {servicio['nombre']}. Crea uno en {servicio['donde']} y guárdalo "

@@ -1,0 +1,134 @@
+"""Piezas del entrenamiento de los modelos locales, con valores que la prueba escribe.
+
+Calendario de la tasa, grupos del optimizador, ventanas, lotes, enmascarado y la carpeta de la caché
+(nombre, marca, temporales). Las encontró la prueba de mutación (bench/MUTANTES.md): cambiar un
+``<`` o un número en estas funciones no hacía fallar nada.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from types import SimpleNamespace
+
+import pytest
+import torch
+
+from curso_llm import corpus as corpus_mod
+from curso_llm import modelos_locales as ml
+
+from test_modelos_locales import GPT_DIMINUTO, corpus_chico  # noqa: F401 (fixture)
+
+
+def test_calendario_de_la_tasa():
+    """Calentamiento lineal hasta la tasa y luego coseno hasta el 10 %."""
+    config = SimpleNamespace(tasa=1.0, calentamiento=4, pasos=14)
+    valores = [ml._tasa(paso, config) for paso in range(15)]
+    assert valores[:5] == [0.25, 0.5, 0.75, 1.0, 1.0]
+    assert valores[9] == pytest.approx(0.55)  # mitad del coseno: 0,1 + 0,9 × 0,5
+    assert valores[14] == pytest.approx(0.1)
+    assert all(a >= b for a, b in zip(valores[3:], valores[4:]))  # después del calentamiento, solo baja
+    sin_calentar = SimpleNamespace(tasa=2.0, calentamiento=0, pasos=0)
+    assert ml._tasa(0, sin_calentar) == pytest.approx(2.0)  # sin división por cero
+
+
+def test_grupos_del_optimizador():
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    modelo = GPT2LMHeadModel(GPT2Config(vocab_size=50, n_positions=8, n_embd=8, n_layer=1, n_head=2))
+    config = ml.ConfigGPT(tasa=0.02, decaimiento_pesos=0.3)
+    opt = ml._optimizador(modelo, config)
+    con, sin = opt.param_groups
+    assert con["weight_decay"] == 0.3 and sin["weight_decay"] == 0.0
+    assert con["lr"] == sin["lr"] == 0.02 and con["betas"] == (0.9, 0.98)
+    nombres = {id(p): n for n, p in modelo.named_parameters()}
+    sin_decaimiento = {nombres[id(p)] for p in sin["params"]}
+    con_decaimiento = {nombres[id(p)] for p in con["params"]}
+    assert "transformer.h.0.ln_1.weight" in sin_decaimiento and "transformer.ln_f.weight" in sin_decaimiento
+    assert "transformer.h.0.attn.c_attn.bias" in sin_decaimiento
+    assert {"transformer.wte.weight", "transformer.h.0.attn.c_attn.weight", "transformer.h.0.mlp.c_fc.weight"} \
+        <= con_decaimiento
+    assert all(p.ndim >= 2 for p in con["params"])
+    assert len(sin_decaimiento) + len(con_decaimiento) == len(list(modelo.parameters()))
+
+
+def test_grupos_del_optimizador_con_layernorm_de_bert():
+    from transformers import RoFormerConfig, RoFormerForMaskedLM
+
+    modelo = RoFormerForMaskedLM(RoFormerConfig(vocab_size=30, embedding_size=8, hidden_size=8, num_hidden_layers=1,
+                                                num_attention_heads=2, intermediate_size=16))
+    _, sin = ml._optimizador(modelo, ml.ConfigBERT()).param_groups
+    nombres = {id(p): n for n, p in modelo.named_parameters()}
+    assert any("LayerNorm.weight" in nombres[id(p)] for p in sin["params"])
+
+
+def test_lotes_aleatorios_son_ventanas_seguidas_y_reproducibles():
+    flujo = torch.arange(100, 140)
+    a = ml._lotes_aleatorios(flujo, 8, 500, torch.Generator().manual_seed(3))
+    b = ml._lotes_aleatorios(flujo, 8, 500, torch.Generator().manual_seed(3))
+    assert a.shape == (500, 8) and torch.equal(a, b)
+    assert torch.equal(a[:, 1:] - a[:, :-1], torch.ones(500, 7, dtype=a.dtype))  # tokens seguidos
+    inicios = set(a[:, 0].tolist())
+    assert min(inicios) == 100 and max(inicios) == 131  # de la primera a la última posición posible - 1
+
+
+def test_ventanas_bert_exactas():
+    tok = SimpleNamespace(cls_token_id=2, sep_token_id=3)
+    ventanas = ml._ventanas_bert(torch.arange(10, 20), 5, tok)
+    assert ventanas.tolist() == [[2, 10, 11, 12, 3], [2, 13, 14, 15, 3], [2, 16, 17, 18, 3]]
+
+
+def test_flujo_de_ids_con_fin_de_texto(corpus_chico):  # noqa: F811
+    textos = corpus_mod.leer_corpus(carpeta=corpus_chico)["train"]
+    gpt = ml.entrenar_tokenizador_bpe(textos, 300)
+    bert = ml.entrenar_tokenizador_wordpiece(textos, 300)
+    for tok, fin in ((gpt, gpt.eos_token_id), (bert, bert.sep_token_id)):
+        flujo = ml.flujo_de_ids(tok, ["La casa.", "El perro."])
+        esperado = (tok("La casa.", add_special_tokens=False)["input_ids"] + [fin]
+                    + tok("El perro.", add_special_tokens=False)["input_ids"] + [fin])
+        assert flujo.tolist() == esperado and flujo.dtype == torch.long
+    assert bert.cls_token_id not in ml.flujo_de_ids(bert, ["La casa."]).tolist()
+
+
+def test_enmascarar_nunca_elige_relleno_y_es_reproducible(corpus_chico):  # noqa: F811
+    tok = ml.entrenar_tokenizador_wordpiece(corpus_mod.leer_corpus(carpeta=corpus_chico)["train"], 300)
+    x = torch.randint(5, len(tok), (3000, 30), generator=torch.Generator().manual_seed(1))
+    x[:, 0], x[:, -6], x[:, -5:] = tok.cls_token_id, tok.sep_token_id, tok.pad_token_id
+    a, etiquetas = ml._enmascarar(x, tok, 0.3, torch.Generator().manual_seed(5))
+    b, _ = ml._enmascarar(x, tok, 0.3, torch.Generator().manual_seed(5))
+    assert torch.equal(a, b)
+    elegidos = etiquetas != -100
+    assert not elegidos[:, 0].any() and not elegidos[:, -6:].any()  # ni [CLS], ni [SEP], ni [PAD]
+    assert torch.equal(x, x.clone())  # la entrada no se toca
+    azar = elegidos & (a != x) & (a != tok.mask_token_id)
+    assert a[azar].min().item() == 5 and a[azar].max().item() == len(tok) - 1  # todo el vocabulario normal
+    todos = ml._enmascarar(x, tok, 1.0, torch.Generator().manual_seed(5))[1] != -100
+    assert torch.equal(todos[:, 1:-6], torch.ones_like(todos[:, 1:-6]))  # con prob 1, todo lo que no es especial
+
+
+def test_carpeta_de_la_cache_nombre_marca_y_sin_temporales(corpus_chico, entorno_limpio, capsys):  # noqa: F811
+    carpeta = ml.construir_en_cache("gpt2-es", GPT_DIMINUTO, ml.entrenar_gpt, progreso=True, corpus=corpus_chico)
+    assert capsys.readouterr().out.startswith(
+        "Primera vez: entreno el modelo local 'gpt2-es' en tu CPU (queda guardado para las siguientes).\n")
+    clave = ml.huella(GPT_DIMINUTO, corpus_mod.huella_corpus(corpus_chico))
+    assert carpeta == entorno_limpio / "cache" / "modelos" / f"gpt2-es-{clave}"
+    assert sorted(p.name for p in carpeta.parent.iterdir()) == [carpeta.name]  # sin .tmp
+    marca = json.loads((carpeta / ml.MARCA).read_text(encoding="utf-8"))
+    assert marca["nombre"] == "gpt2-es" and marca["config"] == GPT_DIMINUTO.__dict__
+    assert marca["versiones"] == ml._versiones()
+    assert len(marca["metricas"]["curva_perdida"]) == GPT_DIMINUTO.pasos
+    assert ml.metricas_de(carpeta) == marca["metricas"]
+    assert math.isfinite(marca["metricas"]["perdida_validacion"])
+    ml.construir_en_cache("gpt2-es", GPT_DIMINUTO, ml.entrenar_gpt, progreso=True, corpus=corpus_chico)
+    assert capsys.readouterr().out == ""  # de la caché: sin entrenar ni avisar
+
+
+def test_temporal_de_un_intento_anterior_se_limpia(corpus_chico, entorno_limpio):  # noqa: F811
+    import os
+
+    clave = ml.huella(GPT_DIMINUTO, corpus_mod.huella_corpus(corpus_chico))
+    viejo = entorno_limpio / "cache" / "modelos" / f"gpt2-es-{clave}.tmp{os.getpid()}"
+    viejo.mkdir(parents=True)
+    (viejo / "basura.bin").write_bytes(b"x")
+    carpeta = ml.construir_en_cache("gpt2-es", GPT_DIMINUTO, ml.entrenar_gpt, progreso=False, corpus=corpus_chico)
+    assert not viejo.exists() and not (carpeta / "basura.bin").exists()

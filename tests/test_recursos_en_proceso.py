@@ -1,0 +1,195 @@
+"""El modo hub de ``cargar_conjunto`` y ``ruta_modelo`` en este mismo proceso.
+
+``tests/test_hub.py`` ya comprueba el modo hub de punta a punta en intérpretes nuevos, contra la caché
+falsa del Hub de ``tests/hub_falso.py``. Aquí se llama a las mismas funciones en el proceso de pytest
+(apuntando ``huggingface_hub`` a esa caché): así la herramienta de mutantes, que solo ve lo que se
+ejecuta en su proceso, sabe qué pruebas cubren cada rama. Se comprueban valores concretos, no formas.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import datasets
+import pytest
+
+import curso_llm
+from curso_llm import recursos
+from curso_llm.errores import RecursoNoDisponible
+
+from hub_falso import FILAS_SESGO_HUB, construir_cache_hub, filas_sesgo_hub
+
+
+@pytest.fixture(scope="module")
+def cache_conjuntos(tmp_path_factory):
+    return construir_cache_hub(tmp_path_factory.mktemp("hub"), solo=("sesgo-genero", "web-es"))
+
+
+@pytest.fixture
+def modo_hub(entorno_limpio, monkeypatch, cache_conjuntos):
+    import huggingface_hub.constants as constantes
+
+    monkeypatch.setenv("CURSO_LLM_MODO", "hub")
+    monkeypatch.setattr(constantes, "HF_HUB_CACHE", str(cache_conjuntos))
+    monkeypatch.setattr(constantes, "HF_HUB_OFFLINE", True)
+    return cache_conjuntos
+
+
+def test_sesgo_genero_del_hub_con_sus_etiquetas(modo_hub):
+    conjunto = curso_llm.cargar_conjunto("sesgo-genero")
+    assert list(conjunto) == ["train"]
+    train = conjunto["train"]
+    assert train.column_names == ["text", "label"]
+    assert train.features["label"].names == ["sin sesgo", "con sesgo"]
+    assert train.num_rows == FILAS_SESGO_HUB
+    crudas = filas_sesgo_hub()
+    # Una fila conocida por su etiqueta del Hub: la primera es «biased» → 1 («con sesgo»).
+    assert crudas[0]["prediction"][0]["label"] == "biased"
+    assert train[0] == {"text": crudas[0]["text"].strip(), "label": 1}
+    assert train.features["label"].int2str(train[0]["label"]) == "con sesgo"
+    assert crudas[1]["prediction"][0]["label"] == "non-biased" and train[1]["label"] == 0
+    esperadas = [{"biased": 1, "non-biased": 0}[c["prediction"][0]["label"]] for c in crudas]
+    assert train["label"] == esperadas
+
+
+def test_web_es_del_hub_con_validacion_fija(modo_hub):
+    conjunto = curso_llm.cargar_conjunto("web-es")
+    assert set(conjunto) == {"train", "validation"}
+    assert conjunto["train"].column_names == ["text"] == conjunto["validation"].column_names
+    assert (conjunto["train"].num_rows, conjunto["validation"].num_rows) == (570, 30)  # 600 filas, 5 %
+    otra_vez = curso_llm.cargar_conjunto("web-es")
+    assert otra_vez["validation"]["text"] == conjunto["validation"]["text"]  # semilla fija
+
+
+def test_web_es_lee_solo_las_filas_pedidas_en_orden(modo_hub, monkeypatch):
+    from curso_llm.corpus import leer_corpus
+
+    monkeypatch.setitem(recursos.CONJUNTOS, "web-es", dataclasses.replace(recursos.CONJUNTOS["web-es"], filas=250))
+    conjunto = curso_llm.cargar_conjunto("web-es")
+    textos = list(conjunto["train"]["text"]) + list(conjunto["validation"]["text"])
+    assert len(textos) == 250
+    assert sorted(textos) == sorted(leer_corpus()["train"][:250])  # las primeras filas del archivo
+
+
+def test_leer_parquet_cruza_grupos_de_filas(modo_hub):
+    carpeta = next(modo_hub.glob("datasets--HuggingFaceFW--fineweb-2/snapshots/*"))
+    patron = recursos.CONJUNTOS["web-es"].archivos[0]
+    from curso_llm.corpus import leer_corpus
+
+    primeras = leer_corpus()["train"][:600]
+    for filas, esperadas in [(None, 600), (1, 1), (100, 100), (101, 101), (250, 250), (10_000, 600)]:
+        ds = recursos._leer_parquet(carpeta, patron, filas)
+        assert ds.num_rows == esperadas, filas
+        assert ds["text"] == primeras[:esperadas]
+    with pytest.raises(RecursoNoDisponible, match="no hay filas en archivos 'no/existe/\\*.parquet'"):
+        recursos._leer_parquet(carpeta, "no/existe/*.parquet")
+
+
+def test_recetas_en_hub_siguen_siendo_las_del_curso(modo_hub):
+    recetas = curso_llm.cargar_conjunto("recetas")
+    assert recetas["train"][0]["text"].startswith("Receta: ")
+
+
+def test_normalizar_web_respeta_la_validacion_del_hub():
+    hub = datasets.DatasetDict({
+        "train": datasets.Dataset.from_dict({"text": ["a", "b", "c"], "id": [1, 2, 3]}),
+        "validation": datasets.Dataset.from_dict({"text": ["v"], "id": [9]}),
+    })
+    normalizado = recursos.normalizar_web(hub)
+    assert normalizado["train"]["text"] == ["a", "b", "c"] and normalizado["validation"]["text"] == ["v"]
+    assert normalizado["train"].column_names == ["text"]
+
+
+def test_normalizar_sesgo_acepta_mayusculas_y_espacios():
+    from test_recursos import _fila_argilla
+
+    crudo = datasets.Dataset.from_list([_fila_argilla(" Uno ", " Biased "), _fila_argilla("Dos", "NON-BIASED")])
+    limpio = curso_llm.normalizar_sesgo_genero(crudo)
+    assert limpio["text"] == ["Uno", "Dos"] and limpio["label"] == [1, 0]
+
+
+def test_normalizar_sesgo_sin_prediccion_lo_dice():
+    from test_recursos import _fila_argilla
+
+    fila = _fila_argilla("hola", "biased") | {"prediction": []}
+    with pytest.raises(RecursoNoDisponible, match="trae la etiqueta None"):
+        curso_llm.normalizar_sesgo_genero(datasets.Dataset.from_list([fila]))
+
+
+def test_sesgo_local_con_etiquetas_conocidas(entorno_limpio):
+    """El conjunto local lleva sus etiquetas del archivo: una fila conocida de cada clase."""
+    import json
+
+    from curso_llm.corpus import carpeta_datos
+
+    lineas = [json.loads(l) for l in (carpeta_datos() / "sesgo" / "sesgo_genero.jsonl").read_text(
+        encoding="utf-8").splitlines() if l.strip()]
+    train = curso_llm.cargar_conjunto("sesgo-genero")["train"]
+    assert train["label"] == [l["label"] for l in lineas]
+    assert train["text"] == [l["text"].strip() for l in lineas]
+    con = next(i for i, l in enumerate(lineas) if l["label"] == 1)
+    assert train.features["label"].int2str(train[con]["label"]) == "con sesgo"
+
+
+def test_describir_recursos_en_modo_local(entorno_limpio, monkeypatch):
+    tabla = curso_llm.describir_recursos().splitlines()
+    assert tabla[0] == "Recursos del curso (modo local):"
+    fila = next(f for f in tabla if f.strip().startswith("gpt2-es"))
+    assert "propio del curso" in fila and "DeepESP" not in fila
+    monkeypatch.setitem(recursos.MODELOS, "prueba", recursos.Recurso("prueba", "modelo", "org/prueba", "—"))
+    assert any(f.strip().startswith("prueba") and "pendiente" in f for f in curso_llm.describir_recursos().splitlines())
+    monkeypatch.setenv("CURSO_LLM_MODO", "hub")
+    recetas = next(f for f in curso_llm.describir_recursos().splitlines() if f.strip().startswith("recetas"))
+    assert "propio del curso" in recetas  # solo existe en el curso: también en modo hub
+
+
+# ---------------------------------------------------------------- ruta_modelo en modo hub, en este proceso
+
+@pytest.fixture(scope="module")
+def cache_modelos(tmp_path_factory):
+    return construir_cache_hub(tmp_path_factory.mktemp("hub_modelos"), solo=("gpt2-es", "bert"))
+
+
+@pytest.fixture
+def modelos_hub(entorno_limpio, monkeypatch, cache_modelos):
+    import huggingface_hub.constants as constantes
+
+    monkeypatch.setenv("CURSO_LLM_MODO", "hub")
+    monkeypatch.setattr(constantes, "HF_HUB_CACHE", str(cache_modelos))
+    monkeypatch.setattr(constantes, "HF_HUB_OFFLINE", True)
+    return cache_modelos
+
+
+def test_ruta_modelo_del_hub_sin_red_es_su_id(modelos_hub):
+    """Con los archivos en la caché y el modo sin red pedido, transformers resuelve el id él solo."""
+    assert curso_llm.ruta_modelo("gpt2-es") == "DeepESP/gpt2-spanish"
+    assert curso_llm.ruta_modelo(" GPT2-ES ") == "DeepESP/gpt2-spanish"
+
+
+def test_ruta_modelo_bert_del_hub_completado(modelos_hub, entorno_limpio):
+    import json
+    from pathlib import Path
+
+    ruta = Path(curso_llm.ruta_modelo("bert"))
+    assert ruta.parent == entorno_limpio / "cache" / "hub-completados"
+    assert ruta.name.startswith("dccuchile--bert-base-spanish-wwm-cased-")
+    assert json.loads((ruta / "config.json").read_text(encoding="utf-8"))["model_type"] == "bert"
+    assert json.loads((ruta / "tokenizer_config.json").read_text(encoding="utf-8"))["do_lower_case"] is False
+    assert (ruta / "vocab.txt").is_symlink()  # los demás archivos, enlazados a la caché del Hub
+
+
+def test_ruta_modelo_sin_respuesta_del_hub_es_la_carpeta(modelos_hub, monkeypatch):
+    """Si el Hub no responde (y no se pidió el modo sin red), la carpeta: transformers no vuelve a esperar."""
+    import socket
+
+    import huggingface_hub.constants as constantes
+
+    libre = socket.socket()
+    libre.bind(("127.0.0.1", 0))
+    puerto = libre.getsockname()[1]
+    libre.close()  # nadie escucha: la conexión se rechaza al instante
+    monkeypatch.setattr(constantes, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(constantes, "ENDPOINT", f"http://127.0.0.1:{puerto}")
+    ruta = curso_llm.ruta_modelo("gpt2-es")
+    assert ruta.startswith(str(modelos_hub)) and ruta.endswith(next(
+        modelos_hub.glob("models--DeepESP--gpt2-spanish/snapshots/*")).name)
