@@ -144,7 +144,8 @@ from curso_llm.corpus import huella_corpus
 from curso_llm.modo import carpeta_cache
 base = carpeta_cache() / "modelos"
 carpetas = {n: base / f"{n}-{ml.huella(c, huella_corpus())}" for n, c in (("gpt2-es", ml.ConfigGPT()), ("bert", ml.ConfigBERT()))}
-print(json.dumps({n: [str(c), ml._carpeta_lista(c)] for n, c in carpetas.items()}))
+from curso_llm.cache_modelos import _carpeta_lista
+print(json.dumps({n: [str(c), _carpeta_lista(c)] for n, c in carpetas.items()}))
 """
 
 

@@ -285,8 +285,14 @@ def test_diagnostico_sin_packaging_es_una_falla(tmp_path):
 
 def test_diagnostico_sin_curso_llm_instalado_es_una_falla(tmp_path):
     """``python -S``: sin site-packages, ni curso-llm instalado ni packaging; curso_llm desde lib/."""
+    import shutil
+
     entorno = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    entorno["PYTHONPATH"] = str(RAIZ / "lib")
+    # Solo el código del paquete: lib/ puede tener el curso_llm.egg-info que deja `pip install -e`,
+    # y con él importlib.metadata creería que curso-llm está instalado.
+    shutil.copytree(RAIZ / "lib" / "curso_llm", tmp_path / "codigo" / "curso_llm",
+                    ignore=shutil.ignore_patterns("__pycache__", "datos"))
+    entorno["PYTHONPATH"] = str(tmp_path / "codigo")
     entorno["CURSO_LLM_CACHE"] = str(tmp_path / "cache")
     codigo = "import sys\nfrom curso_llm.__main__ import main\nsys.exit(main(sys.argv[1:]))\n"
     salida = subprocess.run([sys.executable, "-S", "-c", codigo, "diagnostico"], capture_output=True, text=True,

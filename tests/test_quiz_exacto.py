@@ -153,10 +153,11 @@ def test_javascript_de_jupyterquiz_entero_y_en_orden():
         for o, c in {**quiz.TRADUCCIONES, **quiz.ARREGLOS}.items())
 
 
-def test_ids_aleatorios_con_letras():
+def test_ids_del_quiz_con_su_nombre_y_un_contador():
+    # Ya no al azar: dos construcciones del libro deben dar páginas idénticas (tests/test_estabilidad.py).
     html, script = quiz.html_quiz("capitulo-1")
     id_quiz = re.match(r'<div id="(\w+)"', html).group(1)
-    assert re.fullmatch(r"quiz[A-Za-z]{10}", id_quiz)
+    assert re.fullmatch(r"quizcapitulo_1_\d+", id_quiz)
     assert f"show_questions(questions{id_quiz}, {id_quiz})" in script
 
 
