@@ -38,6 +38,20 @@ FUNCIONES_MODELOS = ["_versiones", "huella", "_carpeta_lista", "_sin_permiso", "
                      "_optimizador", "_lotes_aleatorios", "flujo_de_ids", "_ventanas_bert", "_enmascarar"]
 FUNCIONES_MODELOS_LENTAS = ["entrenar_tokenizador_bpe", "entrenar_tokenizador_wordpiece", "_vocabulario_wordpiece",
                             "_bucle", "perdida_validacion_gpt", "entrenar_gpt", "entrenar_bert"]
+#: Dónde vive cada función desde que modelos_locales se partió por concepto.
+MODULO_DE = {
+    **dict.fromkeys(["_versiones", "huella", "_carpeta_lista", "_sin_permiso", "construir_en_cache"], "cache_modelos"),
+    **dict.fromkeys(["_tasa", "_optimizador", "_lotes_aleatorios", "flujo_de_ids", "_bucle",
+                     "perdida_validacion_gpt"], "entrenamiento"),
+    **dict.fromkeys(["_ventanas_bert", "_enmascarar", "entrenar_gpt", "entrenar_bert"], "modelos_locales"),
+    **dict.fromkeys(["entrenar_tokenizador_bpe", "entrenar_tokenizador_wordpiece", "_vocabulario_wordpiece"],
+                    "tokenizadores"),
+}
+MODULOS_MODELOS = sorted(set(MODULO_DE.values()))
+
+
+def _patrones(funciones: list[str]) -> list[str]:
+    return [f"curso_llm.{MODULO_DE[f]}.x_{f}__mutmut_*" for f in funciones]
 
 #: Grupo → (módulos a mutar, pruebas que se ejecutan, mutantes a probar: patrones de mutmut o vacío = todos).
 GRUPOS: dict[str, tuple[list[str], list[str], list[str]]] = {
@@ -52,16 +66,16 @@ GRUPOS: dict[str, tuple[list[str], list[str], list[str]]] = {
     # Clave de caché, partición y entrenamiento de los modelos locales. Sin la prueba de pesos en dos
     # intérpretes nuevos (minutos por mutante): la igualdad bit a bit en un proceso la cubre
     # test_misma_semilla_mismos_pesos, y la de entre procesos se comprobó plantando el error (MUTANTES.md).
-    "modelos_locales": (["modelos_locales"],
+    "modelos_locales": (MODULOS_MODELOS,
                         ["tests/test_modelos_locales.py", "tests/test_modelos_exacto.py", "tests/test_entre_procesos.py",
                          "tests/test_errores_en_espanol.py",
                          "--deselect", "tests/test_entre_procesos.py::test_pesos_entrenados_iguales_en_otros_interpretes"],
-                        [f"curso_llm.modelos_locales.x_{f}__mutmut_*" for f in FUNCIONES_MODELOS]),
-    "modelos_locales_lentas": (["modelos_locales"], [
+                        _patrones(FUNCIONES_MODELOS)),
+    "modelos_locales_lentas": (MODULOS_MODELOS, [
         "tests/test_modelos_locales.py", "tests/test_modelos_exacto.py", "tests/test_entre_procesos.py",
         "tests/test_comportamiento.py",
         "--deselect", "tests/test_entre_procesos.py::test_pesos_entrenados_iguales_en_otros_interpretes"],
-        [f"curso_llm.modelos_locales.x_{f}__mutmut_*" for f in FUNCIONES_MODELOS_LENTAS]),
+        _patrones(FUNCIONES_MODELOS_LENTAS)),
 }
 
 ESTADOS = {1: "muerto", 3: "muerto", 0: "sobrevive", 5: "sin pruebas", 33: "sin pruebas", 34: "saltado",
