@@ -46,3 +46,23 @@ def test_un_capitulo_sin_gradientes_puede_entrenar_un_modelo_local(tmp_path):
     finally:
         torch.set_grad_enabled(True)
     assert len(metricas["curva_perdida"]) == 3
+
+
+def test_cifra_a_la_espanola():
+    assert curso_llm.cifra(12345.6, 1) == "12 345,6"
+    assert curso_llm.cifra(0.5) == "0" and curso_llm.cifra(1234567) == "1 234 567"
+
+
+def test_pegar_sin_myst_nb_no_falla(monkeypatch):
+    """En Colab no está myst-nb: pegar no hace nada (la cifra ya se ve en la salida de la celda)."""
+    import builtins
+
+    real = builtins.__import__
+
+    def sin_myst_nb(nombre, *args, **kwargs):
+        if nombre.startswith("myst_nb"):
+            raise ImportError(nombre)
+        return real(nombre, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", sin_myst_nb)
+    assert curso_llm.pegar("numero", 3.5, 1) is None

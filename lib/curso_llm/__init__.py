@@ -8,7 +8,7 @@ from .modo import aplicar_modo as _aplicar_modo
 
 _aplicar_modo()
 
-from .capitulo import fijar_semillas, iniciar_capitulo  # noqa: E402
+from .capitulo import cifra, fijar_semillas, iniciar_capitulo, pegar  # noqa: E402
 from .compartir import (  # noqa: E402
     datos_del_modelo,
     describir_cache_hub,
@@ -62,6 +62,7 @@ __all__ = [
     "barras_probabilidades",
     "cargar_conjunto",
     "cargar_quiz",
+    "cifra",
     "cargar_textos_propios",
     "carpeta_cache",
     "colorear_tokens",
@@ -92,6 +93,7 @@ __all__ = [
     "mostrar_quiz",
     "normalizar_sesgo_genero",
     "partir_en_tokens",
+    "pegar",
     "precision_mixta",
     "preparar_wandb",
     "quizzes_disponibles",

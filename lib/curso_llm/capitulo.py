@@ -56,3 +56,21 @@ def iniciar_capitulo(semilla: int = 42) -> None:
         pass
     print(describir_modo(modo))
     print(f"Semilla fijada en {semilla}: el azar se repite igual cada vez que ejecutes las celdas en orden.")
+
+
+def cifra(x, decimales: int = 0) -> str:
+    """Un número escrito a la española: ``cifra(12345.6, 1)`` → ``"12 345,6"``."""
+    return f"{float(x):,.{decimales}f}".replace(",", " ").replace(".", ",")
+
+
+def pegar(nombre: str, valor, decimales: int = 0) -> None:
+    """Guarda un resultado para que el texto del libro lo cite desde la salida real (``glue`` de myst-nb).
+
+    Los números se guardan ya escritos a la española (con ``cifra``). Fuera del libro (en Colab, donde
+    no está myst-nb) no hace nada: la cifra ya se ve en la salida de la celda.
+    """
+    try:
+        from myst_nb import glue
+    except ImportError:
+        return
+    glue(nombre, valor if isinstance(valor, str) else cifra(valor, decimales), display=False)
