@@ -36,6 +36,7 @@ RAIZ = Path(__file__).resolve().parent.parent
 #: los bucles y los tokenizadores (FUNCIONES_MODELOS_LENTAS) cuestan minutos de CPU por mutante.
 FUNCIONES_MODELOS = ["_versiones", "huella", "_carpeta_lista", "_sin_permiso", "construir_en_cache", "_tasa",
                      "_optimizador", "_lotes_aleatorios", "flujo_de_ids", "_ventanas_bert", "_enmascarar"]
+FUNCIONES_MODELOS_DATOS = ["_tasa", "_optimizador", "_lotes_aleatorios", "flujo_de_ids", "_ventanas_bert", "_enmascarar"]
 FUNCIONES_MODELOS_LENTAS = ["entrenar_tokenizador_bpe", "entrenar_tokenizador_wordpiece", "_vocabulario_wordpiece",
                             "_bucle", "perdida_validacion_gpt", "entrenar_gpt", "entrenar_bert"]
 
@@ -57,6 +58,12 @@ GRUPOS: dict[str, tuple[list[str], list[str], list[str]]] = {
                          "tests/test_errores_en_espanol.py",
                          "--deselect", "tests/test_estabilidad.py::test_pesos_entrenados_iguales_en_otros_interpretes"],
                         [f"curso_llm.modelos_locales.x_{f}__mutmut_*" for f in FUNCIONES_MODELOS]),
+    # Las funciones puras de los datos de entrenamiento, con sus pruebas directas (rápidas): un mutante
+    # aquí no necesita entrenar un modelo para morir.
+    "modelos_locales_datos": (["modelos_locales"], ["tests/test_modelos_exacto.py",
+                                                    "tests/test_comportamiento.py::test_enmascarar_como_bert",
+                                                    "tests/test_modelos_locales.py::test_wordpiece_da_los_mismos_ids_cada_vez"],
+                              [f"curso_llm.modelos_locales.x_{f}__mutmut_*" for f in FUNCIONES_MODELOS_DATOS]),
     "modelos_locales_lentas": (["modelos_locales"], [
         "tests/test_modelos_locales.py", "tests/test_modelos_exacto.py", "tests/test_estabilidad.py",
         "tests/test_comportamiento.py",
