@@ -36,6 +36,7 @@ RAIZ = Path(__file__).resolve().parent.parent
 #: los bucles y los tokenizadores (FUNCIONES_MODELOS_LENTAS) cuestan minutos de CPU por mutante.
 FUNCIONES_MODELOS = ["_versiones", "huella", "_carpeta_lista", "_sin_permiso", "construir_en_cache", "_tasa",
                      "_optimizador", "_lotes_aleatorios", "flujo_de_ids", "_ventanas_bert", "_enmascarar"]
+FUNCIONES_MODELOS_DATOS = ["_tasa", "_optimizador", "_lotes_aleatorios", "flujo_de_ids", "_ventanas_bert", "_enmascarar"]
 FUNCIONES_MODELOS_LENTAS = ["entrenar_tokenizador_bpe", "entrenar_tokenizador_wordpiece", "_vocabulario_wordpiece",
                             "_bucle", "perdida_validacion_gpt", "entrenar_gpt", "entrenar_bert"]
 #: Dónde vive cada función desde que modelos_locales se partió por concepto.
@@ -71,6 +72,12 @@ GRUPOS: dict[str, tuple[list[str], list[str], list[str]]] = {
                          "tests/test_errores_en_espanol.py",
                          "--deselect", "tests/test_entre_procesos.py::test_pesos_entrenados_iguales_en_otros_interpretes"],
                         _patrones(FUNCIONES_MODELOS)),
+    # Las funciones puras de los datos de entrenamiento, con sus pruebas directas (rápidas): un mutante
+    # aquí no necesita entrenar un modelo para morir.
+    "modelos_locales_datos": (MODULOS_MODELOS, ["tests/test_modelos_exacto.py",
+                                                "tests/test_comportamiento.py::test_enmascarar_como_bert",
+                                                "tests/test_modelos_locales.py::test_wordpiece_da_los_mismos_ids_cada_vez"],
+                              _patrones(FUNCIONES_MODELOS_DATOS)),
     "modelos_locales_lentas": (MODULOS_MODELOS, [
         "tests/test_modelos_locales.py", "tests/test_modelos_exacto.py", "tests/test_entre_procesos.py",
         "tests/test_comportamiento.py",

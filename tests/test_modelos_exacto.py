@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pytest
 import torch
 
+from curso_llm import cache_modelos
 from curso_llm import corpus as corpus_mod
 from curso_llm import modelos_locales as ml
 
@@ -132,3 +133,15 @@ def test_temporal_de_un_intento_anterior_se_limpia(corpus_chico, entorno_limpio)
     (viejo / "basura.bin").write_bytes(b"x")
     carpeta = ml.construir_en_cache("gpt2-es", GPT_DIMINUTO, ml.entrenar_gpt, progreso=False, corpus=corpus_chico)
     assert not viejo.exists() and not (carpeta / "basura.bin").exists()
+
+
+def test_mensaje_sin_permiso_exacto(tmp_path):
+    """El mensaje que da construir_en_cache ante un PermissionError (la prueba de verdad, con permisos
+    reales, está en test_errores_en_espanol.py y corre en otro proceso)."""
+    error = PermissionError(13, "Permission denied", str(tmp_path / "model.safetensors"))
+    assert str(cache_modelos._sin_permiso(tmp_path, error)) == (
+        f"No tengo permiso para usar la caché de modelos del curso en {tmp_path} (Permission denied: "
+        f"{tmp_path / 'model.safetensors'}). No borro ni vuelvo a entrenar nada. Devuélvele los permisos a tu "
+        "usuario (por ejemplo: chmod -R u+rwX en esa carpeta) o fija CURSO_LLM_CACHE a una carpeta tuya.")
+    sin_detalle = PermissionError("sin más")
+    assert f"en {tmp_path} (sin más: {tmp_path})." in str(cache_modelos._sin_permiso(tmp_path, sin_detalle))

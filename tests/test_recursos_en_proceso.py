@@ -193,3 +193,21 @@ def test_ruta_modelo_sin_respuesta_del_hub_es_la_carpeta(modelos_hub, monkeypatc
     ruta = curso_llm.ruta_modelo("gpt2-es")
     assert ruta.startswith(str(modelos_hub)) and ruta.endswith(next(
         modelos_hub.glob("models--DeepESP--gpt2-spanish/snapshots/*")).name)
+
+
+def test_describir_recursos_filas_exactas(entorno_limpio, monkeypatch):
+    filas = curso_llm.describir_recursos().splitlines()
+    assert filas[1] == ("  gpt2-es       modelo    → propio del curso                         "
+                        "GPT-2 entrenado con textos en español (decodificador, genera texto).")
+    monkeypatch.setitem(recursos.MODELOS, "prueba", recursos.Recurso("prueba", "modelo", "org/prueba", "Descripción."))
+    fila = next(f for f in curso_llm.describir_recursos().splitlines() if f.startswith("  prueba"))
+    assert fila == "  prueba        modelo    → pendiente                                Descripción."
+
+
+def test_recurso_pendiente_mensaje_completo(entorno_limpio, monkeypatch):
+    monkeypatch.setitem(recursos.CONJUNTOS, "prueba", recursos.Recurso("prueba", "conjunto", "org/prueba", "—"))
+    with pytest.raises(RecursoNoDisponible) as error:
+        curso_llm.cargar_conjunto("prueba")
+    assert str(error.value) == (
+        "La versión local de 'prueba' todavía no está disponible en esta versión del curso. "
+        "Usa el modo hub (CURSO_LLM_MODO=hub, con conexión a internet) o actualiza curso_llm.")
