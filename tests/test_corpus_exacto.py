@@ -78,3 +78,7 @@ def test_carpeta_de_datos_del_paquete():
     datos = corpus.carpeta_datos()
     assert (datos / "corpus" / "recetas.txt").is_file() and (datos / "sesgo" / "sesgo_genero.jsonl").is_file()
     assert corpus.archivos_corpus()["recetas"] == datos / "corpus" / "recetas.txt"
+
+
+def test_la_ultima_pieza_conserva_sus_lineas():
+    assert corpus.piezas("Uno\ndos\n---\nTres\ncuatro") == ["Uno\ndos", "Tres\ncuatro"]
