@@ -280,3 +280,16 @@ def test_enmascarar_como_bert(corpus_chico):  # noqa: F811
     assert 0.07 < azar.sum().item() / n < 0.12
     assert (x[azar] >= 5).all()  # al azar, nunca un especial
     assert tok.convert_ids_to_tokens(tok.mask_token_id) == "[MASK]"
+
+
+def test_modo_local_otra_vez_tras_quitar_una_variable(entorno_limpio, monkeypatch):
+    """Si entre dos celdas alguien quita una variable, el modo local la repone y su nota no se duplica;
+    y si la quitas tú antes de volver a hub, hub no falla."""
+    curso_llm.modo.aplicar_modo("local")
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    curso_llm.modo.aplicar_modo("local")
+    assert os.environ["HF_HUB_OFFLINE"] == "1"
+    assert os.environ["CURSO_LLM_SIN_RED_PUESTO"] == "HF_DATASETS_OFFLINE,HF_HUB_OFFLINE,TRANSFORMERS_OFFLINE"
+    monkeypatch.delenv("TRANSFORMERS_OFFLINE")
+    assert curso_llm.modo.aplicar_modo("hub") == "hub"
+    assert not any(v in os.environ for v in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE"))
