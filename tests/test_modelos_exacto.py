@@ -145,3 +145,21 @@ def test_mensaje_sin_permiso_exacto(tmp_path):
         "usuario (por ejemplo: chmod -R u+rwX en esa carpeta) o fija CURSO_LLM_CACHE a una carpeta tuya.")
     sin_detalle = PermissionError("sin más")
     assert f"en {tmp_path} (sin más: {tmp_path})." in str(cache_modelos._sin_permiso(tmp_path, sin_detalle))
+
+
+def test_flujo_de_ids_no_avisa_de_textos_largos(corpus_chico, capfd):  # noqa: F811
+    """Los textos del corpus son más largos que el contexto a propósito (luego se cortan en ventanas):
+    tokenizarlos no debe llenar stderr de avisos de «sequence length is longer»."""
+    from transformers.utils import logging as registro
+
+    textos = corpus_mod.leer_corpus(carpeta=corpus_chico)["train"]
+    tok = ml.entrenar_tokenizador_bpe(textos, 300, contexto=8)
+    antes = registro.get_verbosity()
+    registro.set_verbosity_warning()
+    try:
+        capfd.readouterr()
+        flujo = ml.flujo_de_ids(tok, [" ".join(textos[:5])])
+    finally:
+        registro.set_verbosity(antes)
+    assert len(flujo) > 8
+    assert "sequence length is longer" not in capfd.readouterr().err
