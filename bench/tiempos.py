@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 OBJETIVO_S = 1.0
 RAIZ = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(RAIZ / "tests"))
+from servidor_mudo import ServidorMudo, variables_de_proxy  # noqa: E402
 
 SONDA_RED = """
 import time, curso_llm
@@ -50,35 +50,6 @@ ml.construir_en_cache("gpt2-es", config, ml.entrenar_gpt, progreso=False, corpus
 print(time.perf_counter() - t0)
 """
 
-
-def _proxy_mudo():
-    """Un proxy que acepta conexiones y nunca responde; devuelve su URL, las conexiones y cómo pararlo."""
-    servidor = socket.socket()
-    servidor.bind(("127.0.0.1", 0))
-    servidor.listen(64)
-    servidor.settimeout(0.2)
-    conexiones, fin = [], threading.Event()
-
-    def aceptar():
-        while not fin.is_set():
-            try:
-                conexiones.append(servidor.accept()[0])
-            except OSError:
-                pass
-
-    hilo = threading.Thread(target=aceptar, daemon=True)
-    hilo.start()
-
-    def parar():
-        fin.set()
-        hilo.join()
-        for c in conexiones:
-            c.close()
-        servidor.close()
-
-    return f"http://127.0.0.1:{servidor.getsockname()[1]}", conexiones, parar
-
-
 def _ejecutar(codigo: str, extra: dict[str, str]) -> float:
     entorno = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "TRANSFORMERS_", "CURSO_LLM_"))}
     entorno |= {"CURSO_LLM_MODO": "local"} | extra
@@ -92,20 +63,16 @@ def _ejecutar(codigo: str, extra: dict[str, str]) -> float:
 def medir() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        url, conexiones, parar = _proxy_mudo()
-        try:
+        with ServidorMudo() as mudo:
             red = _ejecutar(SONDA_RED, {"CURSO_LLM_CACHE": str(tmp / "cache"), "HF_HOME": str(tmp / "hf"),
-                                        "HTTPS_PROXY": url, "HTTP_PROXY": url, "https_proxy": url,
-                                        "http_proxy": url, "NO_PROXY": ""})
-        finally:
-            parar()
+                                        **variables_de_proxy(mudo.url)})
         corpus = tmp / "corpus"
         corpus.mkdir()
         frases = [f"La casa número {i} tiene una puerta azul y un patio con plantas." for i in range(60)]
         (corpus / "general.txt").write_text("\n---\n".join(frases), encoding="utf-8")
         cache = _ejecutar(ACIERTO_CACHE.format(corpus=str(corpus)), {"CURSO_LLM_CACHE": str(tmp / "cache")})
     return {"modo local sin red: cargar y fallar sin esperar (s)": red,
-            "conexiones abiertas con el proxy mudo": float(len(conexiones)),
+            "conexiones abiertas con el proxy mudo": float(len(mudo.conexiones)),
             "acierto de caché de un modelo local (s)": cache}
 
 

@@ -96,39 +96,15 @@ def test_importar_curso_llm_en_modo_local_apaga_cada_variable(tmp_path):
 
 def test_modo_local_no_abre_ninguna_conexion(tmp_path):
     """Con la red desviada a un proxy que cuenta conexiones: en modo local, ninguna (el tiempo, en bench/)."""
-    import socket
-    import threading
-
+    from servidor_mudo import ServidorMudo, variables_de_proxy
     from test_modo import SONDA_RED
 
-    servidor = socket.socket()
-    servidor.bind(("127.0.0.1", 0))
-    servidor.listen(64)
-    servidor.settimeout(0.2)
-    conexiones, fin = [], threading.Event()
-
-    def aceptar():
-        while not fin.is_set():
-            try:
-                conexiones.append(servidor.accept()[0])
-            except OSError:
-                pass
-
-    hilo = threading.Thread(target=aceptar, daemon=True)
-    hilo.start()
-    url = f"http://127.0.0.1:{servidor.getsockname()[1]}"
-    try:
+    with ServidorMudo() as mudo:
         salida = ejecutar_python(SONDA_RED, {"CURSO_LLM_MODO": "local", "CURSO_LLM_CACHE": str(tmp_path),
-                                             "HF_HOME": str(tmp_path / "hf"), "HTTPS_PROXY": url, "HTTP_PROXY": url,
-                                             "https_proxy": url, "http_proxy": url, "NO_PROXY": ""}, timeout=90)
-    finally:
-        fin.set()
-        hilo.join()
-        for conexion in conexiones:
-            conexion.close()
-        servidor.close()
+                                             "HF_HOME": str(tmp_path / "hf"), **variables_de_proxy(mudo.url)},
+                                 timeout=90)
     assert salida.returncode == 0, salida.stderr[-3000:]
-    assert conexiones == [], "el modo local intentó conectarse a la red"
+    assert mudo.conexiones == [], "el modo local intentó conectarse a la red"
 
 
 def test_modo_local_corrige_las_bibliotecas_ya_importadas(entorno_limpio, monkeypatch):

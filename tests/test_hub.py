@@ -3,13 +3,14 @@ y contra un Hub que no responde."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
-import threading
 
 import pytest
 
 from conftest import ejecutar_python
+from servidor_mudo import ServidorMudo
 from hub_falso import ESPECIALES_DEEPESP, FILAS_SESGO_HUB, VOCAB_BETO, construir_cache_hub, entorno_hub
 
 
@@ -117,29 +118,11 @@ print(json.dumps({k: v.num_rows for k, v in w.items()}))
     assert sum(_en_hub(codigo, hub, tmp_path).values()) == 150
 
 
-class _Agujero:
-    """Un «Hub» en la red local que acepta conexiones y nunca responde."""
-
-    def __enter__(self):
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
-        self.socket.listen(50)
-        self.conexiones = []
-
-        def aceptar():
-            while True:
-                try:
-                    self.conexiones.append(self.socket.accept()[0])
-                except OSError:
-                    return
-
-        threading.Thread(target=aceptar, daemon=True).start()
-        return f"http://127.0.0.1:{self.socket.getsockname()[1]}"
-
-    def __exit__(self, *_):
-        self.socket.close()
-        for c in self.conexiones:
-            c.close()
+@contextlib.contextmanager
+def _agujero():
+    """Un «Hub» en la red local que acepta conexiones y nunca responde; da su URL."""
+    with ServidorMudo() as mudo:
+        yield mudo.url
 
 
 def _puerto_cerrado():
@@ -168,9 +151,7 @@ print(json.dumps(resultado))
 
 @pytest.mark.parametrize("servidor", ["no responde", "rechaza la conexión"])
 def test_sin_hub_error_en_espanol_en_segundos(tmp_path, servidor):
-    import contextlib
-
-    with (_Agujero() if servidor == "no responde" else contextlib.nullcontext(_puerto_cerrado())) as url:
+    with (_agujero() if servidor == "no responde" else contextlib.nullcontext(_puerto_cerrado())) as url:
         entorno = {"CURSO_LLM_MODO": "hub", "HF_ENDPOINT": url, "HF_HUB_CACHE": str(tmp_path / "vacia"),
                    "CURSO_LLM_CACHE": str(tmp_path / "curso")}
         salida = ejecutar_python(FALLO, entorno, timeout=120)
@@ -183,7 +164,7 @@ def test_sin_hub_error_en_espanol_en_segundos(tmp_path, servidor):
 
 def test_sin_red_pero_en_cache_usa_la_carpeta(hub, tmp_path):
     """Si el Hub no responde pero los archivos están en la caché, el curso sigue, sin esperar otra vez."""
-    with _Agujero() as url:
+    with _agujero() as url:
         entorno = {"CURSO_LLM_MODO": "hub", "HF_ENDPOINT": url, "HF_HUB_CACHE": str(hub),
                    "CURSO_LLM_CACHE": str(tmp_path / "curso")}
         codigo = ("import json, time, curso_llm\nfrom transformers import AutoTokenizer\n"

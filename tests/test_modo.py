@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import socket
 import sys
-import threading
 import types
 
 import pytest
@@ -13,6 +11,7 @@ from curso_llm import modo as m
 from curso_llm.errores import ModoInvalido
 
 from conftest import ejecutar_python
+from servidor_mudo import ServidorMudo, variables_de_proxy
 
 
 def test_sin_variable_fuera_de_colab_es_local(entorno_limpio):
@@ -69,29 +68,9 @@ def test_carpeta_cache_configurable(entorno_limpio):
 
 @pytest.fixture
 def proxy_mudo():
-    """Un servidor que acepta conexiones y nunca responde: la red «colgada»."""
-    servidor = socket.socket()
-    servidor.bind(("127.0.0.1", 0))
-    servidor.listen(64)
-    abiertas = []
-    fin = threading.Event()
-
-    def aceptar():
-        servidor.settimeout(0.2)
-        while not fin.is_set():
-            try:
-                abiertas.append(servidor.accept()[0])
-            except OSError:
-                pass
-
-    hilo = threading.Thread(target=aceptar, daemon=True)
-    hilo.start()
-    yield f"http://127.0.0.1:{servidor.getsockname()[1]}"
-    fin.set()
-    hilo.join()
-    for conexion in abiertas:
-        conexion.close()
-    servidor.close()
+    """La URL de un servidor que acepta conexiones y nunca responde: la red «colgada»."""
+    with ServidorMudo() as mudo:
+        yield mudo.url
 
 
 SONDA_RED = """
@@ -118,11 +97,7 @@ def test_modo_local_no_espera_a_la_red(proxy_mudo, tmp_path):
             "CURSO_LLM_MODO": "local",
             "CURSO_LLM_CACHE": str(tmp_path),
             "HF_HOME": str(tmp_path / "hf"),
-            "HTTPS_PROXY": proxy_mudo,
-            "HTTP_PROXY": proxy_mudo,
-            "https_proxy": proxy_mudo,
-            "http_proxy": proxy_mudo,
-            "NO_PROXY": "",
+            **variables_de_proxy(proxy_mudo),
         },
         timeout=90,
     )
