@@ -25,14 +25,19 @@ def cache_conjuntos(tmp_path_factory):
     return construir_cache_hub(tmp_path_factory.mktemp("hub"), solo=("sesgo-genero", "web-es"))
 
 
-@pytest.fixture
-def modo_hub(entorno_limpio, monkeypatch, cache_conjuntos):
+def _en_modo_hub(monkeypatch, cache):
+    """Modo hub en este proceso, con la caché falsa y sin red (huggingface_hub ya importado)."""
     import huggingface_hub.constants as constantes
 
     monkeypatch.setenv("CURSO_LLM_MODO", "hub")
-    monkeypatch.setattr(constantes, "HF_HUB_CACHE", str(cache_conjuntos))
+    monkeypatch.setattr(constantes, "HF_HUB_CACHE", str(cache))
     monkeypatch.setattr(constantes, "HF_HUB_OFFLINE", True)
-    return cache_conjuntos
+    return cache
+
+
+@pytest.fixture
+def modo_hub(entorno_limpio, monkeypatch, cache_conjuntos):
+    return _en_modo_hub(monkeypatch, cache_conjuntos)
 
 
 def test_sesgo_genero_del_hub_con_sus_etiquetas(modo_hub):
@@ -152,12 +157,7 @@ def cache_modelos(tmp_path_factory):
 
 @pytest.fixture
 def modelos_hub(entorno_limpio, monkeypatch, cache_modelos):
-    import huggingface_hub.constants as constantes
-
-    monkeypatch.setenv("CURSO_LLM_MODO", "hub")
-    monkeypatch.setattr(constantes, "HF_HUB_CACHE", str(cache_modelos))
-    monkeypatch.setattr(constantes, "HF_HUB_OFFLINE", True)
-    return cache_modelos
+    return _en_modo_hub(monkeypatch, cache_modelos)
 
 
 def test_ruta_modelo_del_hub_sin_red_es_su_id(modelos_hub):
