@@ -8,11 +8,19 @@ La prueba hace dos construcciones desde cero en carpetas temporales. La segunda 
 capítulos con su propia caché de jupyter-cache; la primera reutiliza una copia de la caché de la
 sesión si tests/test_capitulos.py acaba de ejecutarlos (si no, esa caché puede venir de otro
 código, y la primera también los ejecuta). Así solo se paga una ejecución de más.
+
+Lo único que puede cambiar: las cifras de las salidas de las celdas con la etiqueta
+``medida-de-tiempo``, que miden la máquina (segundos, tokens por segundo, GFLOPS, MFU del
+capítulo 4). Esas celdas no pegan nada con ``pegar`` (lo comprueba otra prueba), así que el texto
+que cita cifras de las salidas no puede cambiar; de ellas solo se ignoran los dígitos de su salida:
+su código y el resto de su texto se comparan igual.
 """
 
 from __future__ import annotations
 
 import difflib
+import json
+import re
 import shutil
 import subprocess
 import sys
@@ -22,7 +30,19 @@ import pytest
 
 from conftest import CACHE_JUPYTER, RAIZ, capitulos
 
-pytestmark = pytest.mark.lento
+ETIQUETA_MEDIDA = "medida-de-tiempo"
+
+
+def sin_medidas(html: str) -> str:
+    """La página con cada dígito de la salida de las celdas de medida de tiempo cambiado por «#»."""
+    from bs4 import BeautifulSoup
+
+    sopa = BeautifulSoup(html, "html.parser")
+    for celda in sopa.select(f"div.cell.tag_{ETIQUETA_MEDIDA}"):
+        for salida in celda.select("div.cell_output"):
+            for texto in salida.find_all(string=True):
+                texto.replace_with(re.sub(r"[0-9]", "#", str(texto)))
+    return str(sopa)
 
 
 def _construir(carpeta: Path, cache: Path | None = None) -> Path:
@@ -45,6 +65,39 @@ def _diferencias(a: str, b: str) -> str:
     return "\n".join(list(lineas)[:40])
 
 
+def _celda(etiquetas: str, codigo: str, salida: str) -> str:
+    return (f'<div class="cell {etiquetas} docutils container"><div class="cell_input docutils container">'
+            f'<pre>{codigo}</pre></div><div class="cell_output docutils container"><pre>{salida}</pre></div></div>')
+
+
+def test_solo_se_ignoran_los_digitos_de_las_salidas_de_medida():
+    medida = f"tag_{ETIQUETA_MEDIDA}"
+    pagina = _celda(medida, "segundos = 10", "600 pasos en 101 s") + _celda("", "x = 1", "pérdida 5.143")
+    # Otra medida en la misma celda: igual.
+    assert sin_medidas(pagina) == sin_medidas(pagina.replace("101 s", "107 s"))
+    # Cualquier otro cambio se ve: en el texto de la salida medida, en su código, en otra celda.
+    for cambio in [("pasos en", "pasos tras"), ("segundos = 10", "segundos = 11"), ("5.143", "5.144")]:
+        assert sin_medidas(pagina) != sin_medidas(pagina.replace(*cambio)), cambio
+    # Una celda con otra etiqueta no se libra.
+    otra = pagina.replace(medida, "tag_remove-input")
+    assert sin_medidas(otra) != sin_medidas(otra.replace("101 s", "107 s"))
+
+
+def test_las_celdas_de_medida_no_pegan_cifras_en_el_texto():
+    vistas = 0
+    for capitulo in capitulos():
+        for celda in json.loads(capitulo.read_text(encoding="utf-8"))["cells"]:
+            if ETIQUETA_MEDIDA in celda.get("metadata", {}).get("tags", []):
+                vistas += 1
+                fuente = "".join(celda["source"])
+                assert celda["cell_type"] == "code", f"{capitulo.name}: {fuente[:80]}"
+                assert "pegar(" not in fuente and "glue(" not in fuente, (
+                    f"{capitulo.name}: una celda de medida de tiempo pega una cifra que el texto citaría "
+                    f"y que cambia en cada construcción:\n{fuente}")
+    assert vistas, "ningún capítulo marca sus medidas de tiempo: ¿cambió el nombre de la etiqueta?"
+
+
+@pytest.mark.lento
 def test_dos_construcciones_dan_los_mismos_capitulos(request, tmp_path):
     recien_ejecutados = any(i.nodeid.startswith("tests/test_capitulos.py") for i in request.session.items)
     primera = _construir(tmp_path / "primera", CACHE_JUPYTER if recien_ejecutados else None)
@@ -52,6 +105,6 @@ def test_dos_construcciones_dan_los_mismos_capitulos(request, tmp_path):
     assert capitulos()
     for capitulo in capitulos():
         pagina = f"book/{capitulo.stem}.html"
-        a = (primera / pagina).read_text(encoding="utf-8")
-        b = (segunda / pagina).read_text(encoding="utf-8")
+        a = sin_medidas((primera / pagina).read_text(encoding="utf-8"))
+        b = sin_medidas((segunda / pagina).read_text(encoding="utf-8"))
         assert a == b, f"{pagina} cambió entre dos construcciones:\n{_diferencias(a, b)}"
