@@ -49,9 +49,9 @@ def _tasa(paso: int, config) -> float:
 def _optimizador(modelo, config):
     import torch
 
-    con, sin = [], []
-    for nombre, p in modelo.named_parameters():
-        (sin if p.ndim < 2 or "ln" in nombre or "LayerNorm" in nombre else con).append(p)
+    # Los sesgos y los pesos de las normalizaciones son vectores (ndim 1): sin decaimiento.
+    con = [p for p in modelo.parameters() if p.ndim >= 2]
+    sin = [p for p in modelo.parameters() if p.ndim < 2]
     return torch.optim.AdamW([{"params": con, "weight_decay": config.decaimiento_pesos},
                               {"params": sin, "weight_decay": 0.0}], lr=config.tasa, betas=(0.9, 0.98))
 
@@ -62,7 +62,8 @@ def _barra(total: int, descripcion: str, mostrar: bool):
     return tqdm(total=total, desc=descripcion, disable=not mostrar, mininterval=1.0)
 
 
-def _bucle(modelo, config, perdida_del_paso, descripcion: str, progreso: bool, tras_el_paso=None) -> dict:
+def _bucle(modelo, config, perdida_del_paso, descripcion: str, progreso: bool, tras_el_paso=None,
+           optimizador=None) -> dict:
     """El bucle de entrenamiento común: tasa con calentamiento y coseno, recorte de gradiente, AdamW.
 
     ``perdida_del_paso()`` arma un lote y devuelve su pérdida. Devuelve las métricas comunes:
@@ -71,11 +72,14 @@ def _bucle(modelo, config, perdida_del_paso, descripcion: str, progreso: bool, t
     ``tras_el_paso(pasos_dados, segundos)``, si se da, se llama al final de cada paso con los pasos
     dados y los segundos de entrenamiento hasta ahí (sin contar lo que tarde la propia llamada, que
     puede medir la validación); no cambia lo que se entrena.
+
+    ``optimizador``, si se da, sustituye al AdamW de ``_optimizador`` (bench/ prueba otros); la
+    tasa de cada grupo la sigue fijando ``_tasa`` en cada paso.
     """
     import torch
 
     modelo.train()
-    opt = _optimizador(modelo, config)
+    opt = optimizador if optimizador is not None else _optimizador(modelo, config)
     curva: list[float] = []
     inicio = time.perf_counter()
     pausas = 0.0
