@@ -99,12 +99,19 @@ def test_las_celdas_de_medida_no_pegan_cifras_en_el_texto():
 
 @pytest.mark.lento
 def test_dos_construcciones_dan_los_mismos_capitulos(request, tmp_path):
+    from bs4 import BeautifulSoup
+
     recien_ejecutados = any(i.nodeid.startswith("tests/test_capitulos.py") for i in request.session.items)
     primera = _construir(tmp_path / "primera", CACHE_JUPYTER if recien_ejecutados else None)
     segunda = _construir(tmp_path / "segunda")
     assert capitulos()
+    con_medidas = 0
     for capitulo in capitulos():
         pagina = f"book/{capitulo.stem}.html"
-        a = sin_medidas((primera / pagina).read_text(encoding="utf-8"))
+        crudo = (primera / pagina).read_text(encoding="utf-8")
+        a = sin_medidas(crudo)
         b = sin_medidas((segunda / pagina).read_text(encoding="utf-8"))
         assert a == b, f"{pagina} cambió entre dos construcciones:\n{_diferencias(a, b)}"
+        con_medidas += a != BeautifulSoup(crudo, "html.parser").decode()
+    # Las celdas de medida llegan al HTML con su clase (si myst-nb la cambiara, no se enmascararía nada).
+    assert con_medidas, "ninguna página tiene salidas de medida de tiempo enmascaradas"
