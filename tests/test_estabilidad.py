@@ -33,15 +33,21 @@ from conftest import CACHE_JUPYTER, RAIZ, capitulos
 ETIQUETA_MEDIDA = "medida-de-tiempo"
 
 
+# Una cifra (con sus espacios de miles, su coma decimal y el relleno que la alinea en una tabla):
+# «      237 años» y «       51 años» quedan igual, «#años».
+CIFRA = re.compile(r"[ \t]*[0-9][0-9 ,.]*")
+
+
 def sin_medidas(html: str) -> str:
-    """La página con cada dígito de la salida de las celdas de medida de tiempo cambiado por «#»."""
+    """La página con cada cifra de la salida de las celdas de medida de tiempo cambiada por «#»
+    (también el relleno que la alinea, que cambia con el número de dígitos)."""
     from bs4 import BeautifulSoup
 
     sopa = BeautifulSoup(html, "html.parser")
     for celda in sopa.select(f"div.cell.tag_{ETIQUETA_MEDIDA}"):
         for salida in celda.select("div.cell_output"):
             for texto in salida.find_all(string=True):
-                texto.replace_with(re.sub(r"[0-9]", "#", str(texto)))
+                texto.replace_with(CIFRA.sub("#", str(texto)))
     return str(sopa)
 
 
@@ -72,11 +78,15 @@ def _celda(etiquetas: str, codigo: str, salida: str) -> str:
 
 def test_solo_se_ignoran_los_digitos_de_las_salidas_de_medida():
     medida = f"tag_{ETIQUETA_MEDIDA}"
-    pagina = _celda(medida, "segundos = 10", "600 pasos en 101 s") + _celda("", "x = 1", "pérdida 5.143")
-    # Otra medida en la misma celda: igual.
+    pagina = (_celda(medida, "segundos = 10", "600 pasos en 101 s\n  GPT-2        237 años\n  GPT-3    197 420 años")
+              + _celda("", "x = 1", "pérdida 5.143"))
+    # Otra medida en la misma celda: igual, aunque tenga otro número de cifras y otro relleno.
     assert sin_medidas(pagina) == sin_medidas(pagina.replace("101 s", "107 s"))
+    assert sin_medidas(pagina) == sin_medidas(pagina.replace("       237 años", "        51 años"))
+    assert sin_medidas(pagina) == sin_medidas(pagina.replace("197 420 años", "923 408 años"))
     # Cualquier otro cambio se ve: en el texto de la salida medida, en su código, en otra celda.
-    for cambio in [("pasos en", "pasos tras"), ("segundos = 10", "segundos = 11"), ("5.143", "5.144")]:
+    for cambio in [("pasos en", "pasos tras"), ("segundos = 10", "segundos = 11"), ("5.143", "5.144"),
+                   ("GPT-3", "OPT-3"), ("años", "meses")]:
         assert sin_medidas(pagina) != sin_medidas(pagina.replace(*cambio)), cambio
     # Una celda con otra etiqueta no se libra.
     otra = pagina.replace(medida, "tag_remove-input")
