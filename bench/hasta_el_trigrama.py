@@ -97,7 +97,6 @@ def _muon_y_adamw(modelo, config):
 
 def main() -> None:
     import torch
-    from transformers import GPT2Config, GPT2LMHeadModel
 
     from curso_llm import modelos_locales as ml
     from curso_llm.corpus import leer_corpus
@@ -124,13 +123,7 @@ def main() -> None:
         flujo = flujo_de_ids(tok, partes["train"])
         flujo_val = flujo_de_ids(tok, partes["validation"])
         trigrama = KneserNey(flujo.tolist(), 3, len(tok)).perplejidad(flujo_val.tolist())
-        # El mismo modelo que entrenar_gpt (modelos_locales.py).
-        modelo = GPT2LMHeadModel(GPT2Config(
-            vocab_size=len(tok), n_positions=config.contexto, n_embd=config.dim, n_layer=config.capas,
-            n_head=config.cabezas, bos_token_id=tok.eos_token_id, eos_token_id=tok.eos_token_id,
-            resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0, activation_function="gelu_pytorch_tanh",
-        ))
-        modelo.loss_type = "ForCausalLM"
+        modelo = ml.modelo_gpt(config, tok)  # el mismo modelo que entrenar_gpt
         generador = torch.Generator().manual_seed(config.semilla)
         registro, registro_alcanzado = [], []
 
