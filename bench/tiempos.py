@@ -23,20 +23,7 @@ from pathlib import Path
 OBJETIVO_S = 1.0
 RAIZ = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(RAIZ / "tests"))
-from servidor_mudo import ServidorMudo, variables_de_proxy  # noqa: E402
-
-SONDA_RED = """
-import time, curso_llm
-from transformers import AutoConfig
-t0 = time.perf_counter()
-assert curso_llm.cargar_conjunto("sesgo-genero")["train"].num_rows > 0
-try:
-    AutoConfig.from_pretrained("DeepESP/gpt2-spanish")
-    raise SystemExit("¡se descargó algo!")
-except OSError:
-    pass
-print(time.perf_counter() - t0)
-"""
+from servidor_mudo import SONDA_RED, ServidorMudo, variables_de_proxy  # noqa: E402
 
 ACIERTO_CACHE = """
 import time

@@ -9,6 +9,23 @@ from __future__ import annotations
 import socket
 import threading
 
+# Lo que hace un capítulo al empezar en modo local, con la red desviada o colgada: cargar un
+# conjunto local y pedir un id del Hub que no está en la caché (que debe fallar enseguida, no
+# esperar). Imprime los segundos que tardó; test_modo, test_comportamiento y bench/tiempos.py.
+SONDA_RED = """
+import time, curso_llm, datasets
+from transformers import AutoConfig
+t0 = time.perf_counter()
+conjunto = curso_llm.cargar_conjunto("sesgo-genero")
+assert conjunto["train"].num_rows > 0
+try:  # un id del Hub que no está en la caché: debe fallar enseguida, no esperar
+    AutoConfig.from_pretrained("DeepESP/gpt2-spanish")
+    raise SystemExit("¡se descargó algo!")
+except OSError:
+    pass
+print(f"{time.perf_counter() - t0:.3f}")
+"""
+
 
 class ServidorMudo:
     """``with ServidorMudo() as mudo:`` → ``mudo.url`` (http://127.0.0.1:puerto) y

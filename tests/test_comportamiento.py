@@ -96,8 +96,7 @@ def test_importar_curso_llm_en_modo_local_apaga_cada_variable(tmp_path):
 
 def test_modo_local_no_abre_ninguna_conexion(tmp_path):
     """Con la red desviada a un proxy que cuenta conexiones: en modo local, ninguna (el tiempo, en bench/)."""
-    from servidor_mudo import ServidorMudo, variables_de_proxy
-    from test_modo import SONDA_RED
+    from servidor_mudo import SONDA_RED, ServidorMudo, variables_de_proxy
 
     with ServidorMudo() as mudo:
         salida = ejecutar_python(SONDA_RED, {"CURSO_LLM_MODO": "local", "CURSO_LLM_CACHE": str(tmp_path),

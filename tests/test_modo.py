@@ -11,7 +11,7 @@ from curso_llm import modo as m
 from curso_llm.errores import ModoInvalido
 
 from conftest import ejecutar_python
-from servidor_mudo import ServidorMudo, variables_de_proxy
+from servidor_mudo import SONDA_RED, ServidorMudo, variables_de_proxy
 
 
 def test_sin_variable_fuera_de_colab_es_local(entorno_limpio):
@@ -71,21 +71,6 @@ def proxy_mudo():
     """La URL de un servidor que acepta conexiones y nunca responde: la red «colgada»."""
     with ServidorMudo() as mudo:
         yield mudo.url
-
-
-SONDA_RED = """
-import time, curso_llm, datasets
-from transformers import AutoConfig
-t0 = time.perf_counter()
-conjunto = curso_llm.cargar_conjunto("sesgo-genero")
-assert conjunto["train"].num_rows > 0
-try:  # un id del Hub que no está en la caché: debe fallar enseguida, no esperar
-    AutoConfig.from_pretrained("DeepESP/gpt2-spanish")
-    raise SystemExit("¡se descargó algo!")
-except OSError:
-    pass
-print(f"{time.perf_counter() - t0:.3f}")
-"""
 
 
 def test_modo_local_no_espera_a_la_red(proxy_mudo, tmp_path):
