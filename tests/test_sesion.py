@@ -103,3 +103,6 @@ def test_una_ejecucion_real_de_wandb_sin_conexion(entorno_limpio, monkeypatch):
     run.finish()
     archivos = list((entorno_limpio / "cache" / "wandb").rglob("*.wandb"))
     assert archivos, "W&B no escribió su registro en la caché del curso"
+    [ejecucion] = curso_llm.ejecuciones_wandb()
+    metricas = curso_llm.leer_ejecucion_wandb(ejecucion)
+    assert [valor for _, valor in metricas["perdida"]] == [1.0, 0.5, pytest.approx(1 / 3)]

@@ -151,8 +151,11 @@ def test_cada_servicio_lee_su_variable(entorno_limpio, monkeypatch, capsys):
 def test_preparar_wandb_dos_veces_y_sin_pisar_lo_tuyo(entorno_limpio, monkeypatch):
     monkeypatch.setenv("WANDB_SILENT", "false")
     assert curso_llm.preparar_wandb() == "offline"
+    assert os.environ["WANDB_PROJECT"] == "llms-sin-barreras"
+    monkeypatch.setenv("WANDB_PROJECT", "mi-proyecto")
     assert curso_llm.preparar_wandb() == "offline"  # la carpeta ya existe: no es un error
     assert os.environ["WANDB_SILENT"] == "false"
+    assert os.environ["WANDB_PROJECT"] == "mi-proyecto"
     assert os.environ["WANDB_DIR"] == str(entorno_limpio / "cache" / "wandb")
 
 

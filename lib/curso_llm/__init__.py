@@ -8,6 +8,15 @@ from .modo import aplicar_modo as _aplicar_modo
 
 _aplicar_modo()
 
+from .ajuste import (  # noqa: E402
+    bloques_causales,
+    historial,
+    linea_base_mayoritaria,
+    metricas_de_clasificacion,
+    opciones_de_dispositivo,
+    perplejidad,
+    usar_barra_del_curso,
+)
 from .capitulo import cifra, fijar_semillas, iniciar_capitulo, pegar  # noqa: E402
 from .compartir import (  # noqa: E402
     datos_del_modelo,
@@ -40,6 +49,7 @@ from .preparacion import (  # noqa: E402
 )
 from .quiz import cargar_quiz, mostrar_quiz, quizzes_disponibles  # noqa: E402
 from .recursos import cargar_conjunto, describir_recursos, normalizar_sesgo_genero, ruta_modelo  # noqa: E402
+from .seguimiento import carpeta_wandb, ejecuciones_wandb, leer_ejecucion_wandb  # noqa: E402
 from .sesion import iniciar_sesion_hf, iniciar_sesion_wandb, preparar_wandb  # noqa: E402
 from .visual import (  # noqa: E402
     autoatencion_causal,
@@ -60,11 +70,13 @@ __all__ = [
     "TokenInvalido",
     "autoatencion_causal",
     "barras_probabilidades",
+    "bloques_causales",
     "cargar_conjunto",
     "cargar_quiz",
-    "cifra",
     "cargar_textos_propios",
     "carpeta_cache",
+    "carpeta_wandb",
+    "cifra",
     "colorear_tokens",
     "contar_clases",
     "datos_del_modelo",
@@ -74,26 +86,33 @@ __all__ = [
     "describir_recursos",
     "diagramas_disponibles",
     "dividir_conjunto",
+    "ejecuciones_wandb",
     "elegir_corte",
     "elegir_dispositivo",
     "en_colab",
     "escribir_ficha",
     "ficha_del_modelo",
     "fijar_semillas",
+    "historial",
     "iniciar_capitulo",
     "iniciar_sesion_hf",
     "iniciar_sesion_wandb",
+    "leer_ejecucion_wandb",
     "limpiar_textos",
+    "linea_base_mayoritaria",
     "listar_archivos",
     "longitudes_en_tokens",
     "mapa_de_atencion",
+    "metricas_de_clasificacion",
     "modo_actual",
-    "mover",
     "mostrar_diagrama",
     "mostrar_quiz",
+    "mover",
     "normalizar_sesgo_genero",
+    "opciones_de_dispositivo",
     "partir_en_tokens",
     "pegar",
+    "perplejidad",
     "precision_mixta",
     "preparar_wandb",
     "quizzes_disponibles",
@@ -101,4 +120,5 @@ __all__ = [
     "subir_al_hub",
     "tabla_archivos",
     "tamano_legible",
+    "usar_barra_del_curso",
 ]

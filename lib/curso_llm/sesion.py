@@ -158,6 +158,8 @@ def preparar_wandb() -> str:
     carpeta.mkdir(parents=True, exist_ok=True)
     os.environ["WANDB_DIR"] = str(carpeta)
     os.environ.setdefault("WANDB_SILENT", "true")
+    # El proyecto donde el Trainer deja las ejecuciones (sin esto, W&B las llama «huggingface»).
+    os.environ.setdefault("WANDB_PROJECT", "llms-sin-barreras")
     modo = "online" if _hay_clave_wandb() else "offline"
     os.environ["WANDB_MODE"] = modo
     return modo
