@@ -43,7 +43,8 @@ def test_los_bloques_son_los_textos_seguidos_y_cortados(tokenizador_gpt):
     seguidos = []
     for t in textos:
         seguidos += tokenizador_gpt(t, add_special_tokens=False)["input_ids"] + [fin]
-    assert bloques.column_names == ["input_ids"]
+    assert bloques.column_names == ["input_ids", "labels"]
+    assert bloques["labels"] == bloques["input_ids"]
     assert all(len(b) == 4 for b in bloques["input_ids"])
     assert sum(bloques["input_ids"], []) == seguidos[: len(seguidos) // 4 * 4]
     assert bloques.num_rows == len(seguidos) // 4
@@ -54,6 +55,26 @@ def test_los_bloques_respetan_las_partes(tokenizador_gpt):
     bloques = curso_llm.bloques_causales(partes, tokenizador_gpt, 64)
     assert set(bloques) == {"train", "validation"}
     assert bloques["train"].num_rows > bloques["validation"].num_rows > 0
+
+
+def test_el_colector_por_defecto_conserva_el_token_de_fin_en_la_perdida(tokenizador_gpt):
+    """La trampa del capítulo: con el fin como relleno, DataCollatorForLanguageModeling lo quita de
+    la pérdida (-100); default_data_collator, con las etiquetas de bloques_causales, no."""
+    from copy import deepcopy
+
+    from transformers import default_data_collator
+
+    ds = datasets.Dataset.from_dict({"text": ["Receta: sopa.", "Receta: pan.", "Receta: té con limón."]})
+    bloques = curso_llm.bloques_causales(ds, tokenizador_gpt, 4)
+    fin = tokenizador_gpt.eos_token_id
+    lote = default_data_collator([bloques[i] for i in range(bloques.num_rows)])
+    assert (lote["labels"] == fin).sum() > 0
+    assert torch.equal(lote["labels"], lote["input_ids"])
+    con_relleno = deepcopy(tokenizador_gpt)
+    con_relleno.pad_token = con_relleno.eos_token
+    trampa = DataCollatorForLanguageModeling(con_relleno, mlm=False)(
+        [{"input_ids": b} for b in bloques["input_ids"]])
+    assert (trampa["labels"] == fin).sum() == 0 and (trampa["labels"] == -100).sum() == (lote["labels"] == fin).sum()
 
 
 @pytest.mark.parametrize("contexto", [0, 1, 2.5, True, "128"])
@@ -105,11 +126,9 @@ def _gpt_diminuto(vocabulario: int):
 
 
 def test_la_barra_del_curso_no_imprime_tiempos(tmp_path, tokenizador_gpt, capsys):
-    bloques = datasets.Dataset.from_dict({"input_ids": [[i % 50 + 10] * 16 for i in range(8)]})
-    if tokenizador_gpt.pad_token is None:
-        tokenizador_gpt.pad_token = tokenizador_gpt.eos_token
+    filas = [[i % 50 + 10] * 16 for i in range(8)]
+    bloques = datasets.Dataset.from_dict({"input_ids": filas, "labels": filas})
     trainer = Trainer(model=_gpt_diminuto(len(tokenizador_gpt)), train_dataset=bloques,
-                      data_collator=DataCollatorForLanguageModeling(tokenizador_gpt, mlm=False),
                       args=TrainingArguments(output_dir=str(tmp_path), max_steps=4, logging_steps=2,
                                              per_device_train_batch_size=4, report_to="none",
                                              save_strategy="no", use_cpu=True))
@@ -161,14 +180,11 @@ def test_ajustar_con_recetas_baja_su_perplejidad_y_mide_la_general(tmp_path, tok
     bloques = curso_llm.bloques_causales(curso_llm.cargar_conjunto("recetas"), tokenizador_gpt, 128)
     general = curso_llm.bloques_causales(curso_llm.cargar_conjunto("web-es")["validation"], tokenizador_gpt, 128)
     general = general.select(range(32))
-    if tokenizador_gpt.pad_token is None:
-        tokenizador_gpt.pad_token = tokenizador_gpt.eos_token
     torch.manual_seed(42)
     modelo = AutoModelForCausalLM.from_pretrained(curso_llm.ruta_modelo("gpt2-es"), dtype=torch.float32)
     modelo.loss_type = "ForCausalLM"
     trainer = Trainer(model=modelo, train_dataset=bloques["train"],
                       eval_dataset={"recetas": bloques["validation"], "general": general},
-                      data_collator=DataCollatorForLanguageModeling(tokenizador_gpt, mlm=False),
                       args=TrainingArguments(output_dir=str(tmp_path), max_steps=40, learning_rate=3e-4,
                                              warmup_steps=4, per_device_train_batch_size=8, report_to="none",
                                              save_strategy="no", seed=42, use_cpu=True))

@@ -2,7 +2,7 @@
 pruebas comprueban.
 
 - ``bloques_causales``: textos → bloques de ``contexto`` tokens (secuencias empaquetadas, como en
-  el capítulo 4), en un ``Dataset`` que el ``Trainer`` entiende.
+  el capítulo 4), con sus etiquetas, en un ``Dataset`` que el ``Trainer`` entiende.
 - ``perplejidad``: e elevado a la pérdida, sin desbordarse.
 - ``opciones_de_dispositivo``: lo que hay que decirle a ``TrainingArguments`` para el dispositivo
   elegido: CPU, o GPU con fp16 (una T4) o bf16 (capacidad 8.0 o más).
@@ -30,8 +30,11 @@ def _comprobar_contexto(contexto) -> int:
 def bloques_causales(conjunto, tokenizador, contexto: int, columna: str = "text"):
     """Tokeniza los textos, los une con el token de fin entre uno y otro y los corta en bloques de
     ``contexto`` tokens (lo que sobra al final se descarta). Devuelve lo mismo que recibe
-    (``Dataset`` o ``DatasetDict``) con una sola columna, ``input_ids``: las etiquetas las pone el
-    ``DataCollatorForLanguageModeling(mlm=False)``, que las copia de la entrada."""
+    (``Dataset`` o ``DatasetDict``) con dos columnas: ``input_ids`` y ``labels``, una copia (el
+    modelo desplaza las etiquetas por dentro). Como todos los bloques miden lo mismo, basta con
+    ``default_data_collator``. No uses ``DataCollatorForLanguageModeling(mlm=False)`` con el token
+    de fin como relleno: cambia por -100 cada etiqueta igual al relleno, así que el modelo no
+    aprendería nunca dónde acaba un texto."""
     import datasets
 
     contexto = _comprobar_contexto(contexto)
@@ -50,7 +53,8 @@ def bloques_causales(conjunto, tokenizador, contexto: int, columna: str = "text"
                 ids.extend(fila)
                 ids.append(fin)
             n = len(ids) // contexto * contexto
-            return {"input_ids": [ids[i : i + contexto] for i in range(0, n, contexto)]}
+            trozos = [ids[i : i + contexto] for i in range(0, n, contexto)]
+            return {"input_ids": trozos, "labels": [list(t) for t in trozos]}
 
         # Un solo lote con todos los textos: no se pierde el resto de cada lote intermedio.
         bloques = ds.map(_empaquetar, batched=True, batch_size=None, remove_columns=ds.column_names,
