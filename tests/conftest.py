@@ -54,9 +54,25 @@ def ejecutar_python(codigo: str, entorno: dict[str, str], timeout: float = 120) 
     )
 
 
+@pytest.fixture(autouse=True)
+def _sin_fugas_de_wandb():
+    """Ninguna prueba deja variables de W&B en el proceso de pytest.
+
+    ``preparar_wandb`` escribe ``WANDB_MODE`` y compañía en ``os.environ``. Si una prueba las dejaba,
+    los capítulos que se ejecutaban después (en ``test_estabilidad``) heredaban ``WANDB_MODE=offline``,
+    y ``transformers`` imprime entonces «[INFO] Running in WANDB offline mode» al importarse: la
+    página cambiaba entre dos construcciones."""
+    antes = {k: v for k, v in os.environ.items() if k.startswith("WANDB_")}
+    yield
+    despues = {k: v for k, v in os.environ.items() if k.startswith("WANDB_")}
+    assert despues == antes, f"la prueba dejó variables de W&B en el entorno: {sorted(set(despues) ^ set(antes))}"
+
+
 @pytest.fixture
 def entorno_limpio(monkeypatch, tmp_path):
-    """Sin variables del curso ni de Hugging Face/W&B, y con una caché propia."""
+    """Sin variables del curso ni de Hugging Face/W&B, y con una caché propia. Al terminar, el
+    entorno vuelve a ser el de antes, también lo que escribieron el curso o W&B sin monkeypatch."""
+    original = dict(os.environ)
     for variable in list(os.environ):
         if variable.startswith(("CURSO_LLM_", "HF_", "TRANSFORMERS_", "WANDB_", "COLAB_")):
             monkeypatch.delenv(variable, raising=False)
@@ -64,7 +80,10 @@ def entorno_limpio(monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path / "casa"))
     (tmp_path / "casa").mkdir()
     monkeypatch.delitem(sys.modules, "google.colab", raising=False)
-    return tmp_path
+    yield tmp_path
+    monkeypatch.undo()  # antes que nada: si no, deshacería después lo que la prueba cambió con él
+    os.environ.clear()
+    os.environ.update(original)
 
 
 @pytest.fixture(scope="session")
