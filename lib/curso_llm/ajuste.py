@@ -37,9 +37,10 @@ def bloques_causales(conjunto, tokenizador, contexto: int, columna: str = "text"
     aprendería nunca dónde acaba un texto."""
     import datasets
 
+    from .entrenamiento import flujo_de_ids
+
     contexto = _comprobar_contexto(contexto)
-    fin = tokenizador.eos_token_id if tokenizador.eos_token_id is not None else tokenizador.sep_token_id
-    if fin is None:
+    if tokenizador.eos_token_id is None and tokenizador.sep_token_id is None:  # flujo_de_ids separa con uno de los dos
         raise ErrorCurso("El tokenizador no tiene token de fin (eos) ni separador: no sé dónde acaba cada texto.")
 
     def _uno(ds):
@@ -48,10 +49,7 @@ def bloques_causales(conjunto, tokenizador, contexto: int, columna: str = "text"
                              f"Indica la del texto con columna='…'.")
 
         def _empaquetar(lote):
-            ids: list[int] = []
-            for fila in tokenizador(lote[columna], add_special_tokens=False, verbose=False)["input_ids"]:
-                ids.extend(fila)
-                ids.append(fin)
+            ids = flujo_de_ids(tokenizador, lote[columna]).tolist()  # el mismo flujo del capítulo 4
             n = len(ids) // contexto * contexto
             trozos = [ids[i : i + contexto] for i in range(0, n, contexto)]
             return {"input_ids": trozos, "labels": [list(t) for t in trozos]}
@@ -159,21 +157,24 @@ def metricas_de_clasificacion(prediccion) -> dict[str, float]:
     que no deja que la clase mayoritaria tape a la otra). Recibe un ``EvalPrediction`` (o el par
     ``(logits, etiquetas)``)."""
     import numpy as np
-    from sklearn.metrics import accuracy_score, f1_score
 
     logits, etiquetas = prediccion
     if isinstance(logits, tuple):  # algunos modelos devuelven (logits, estados ocultos…)
         logits = logits[0]
-    predichas = np.asarray(logits).argmax(axis=-1)
-    return {"accuracy": float(accuracy_score(etiquetas, predichas)),
-            "f1_macro": float(f1_score(etiquetas, predichas, average="macro"))}
+    return _acierto_y_f1(etiquetas, np.asarray(logits).argmax(axis=-1))
+
+
+def _acierto_y_f1(reales, predichas) -> dict[str, float]:
+    from sklearn.metrics import accuracy_score, f1_score
+
+    return {"accuracy": float(accuracy_score(reales, predichas)),
+            "f1_macro": float(f1_score(reales, predichas, average="macro"))}
 
 
 def linea_base_mayoritaria(etiquetas_entrenamiento, etiquetas_prueba) -> dict:
     """Lo que saca quien responde siempre la clase más frecuente del entrenamiento: la vara mínima
     que un clasificador tiene que superar. ``{"clase": …, "accuracy": …, "f1_macro": …}``."""
     import numpy as np
-    from sklearn.metrics import accuracy_score, f1_score
 
     entrenamiento = np.asarray(list(etiquetas_entrenamiento))
     prueba = np.asarray(list(etiquetas_prueba))
@@ -181,6 +182,4 @@ def linea_base_mayoritaria(etiquetas_entrenamiento, etiquetas_prueba) -> dict:
         raise ErrorCurso("Para la línea base hacen falta etiquetas de entrenamiento y de prueba; alguna lista está vacía.")
     valores, cuentas = np.unique(entrenamiento, return_counts=True)
     clase = valores[cuentas.argmax()]  # en un empate, la menor (np.unique ordena)
-    predichas = np.full_like(prueba, clase)
-    return {"clase": clase.item(), "accuracy": float(accuracy_score(prueba, predichas)),
-            "f1_macro": float(f1_score(prueba, predichas, average="macro"))}
+    return {"clase": clase.item(), **_acierto_y_f1(prueba, np.full_like(prueba, clase))}
