@@ -229,14 +229,67 @@ def _fineweb(cache: Path) -> None:
     pq.write_table(pa.Table.from_pylist(filas), destino / "000_00000.parquet", row_group_size=100)
 
 
-REPOSITORIOS = ("gpt2-es", "gpt2", "bert", "sesgo-genero", "web-es")
+#: La plantilla de chat de Qwen2.5 (ChatML), sin la parte de herramientas: sin mensaje de sistema,
+#: pone el suyo por defecto, como la publicada.
+PLANTILLA_QWEN = (
+    "{%- if messages[0]['role'] != 'system' -%}"
+    "{{ '<|im_start|>system\\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\\n' }}"
+    "{%- endif -%}"
+    "{%- for m in messages -%}"
+    "{{ '<|im_start|>' + m['role'] + '\\n' + m['content'] + '<|im_end|>' + '\\n' }}"
+    "{%- endfor -%}"
+    "{%- if add_generation_prompt -%}{{ '<|im_start|>assistant\\n' }}{%- endif -%}"
+)
+
+
+def _qwen(cache: Path) -> None:
+    """Qwen/Qwen2.5-0.5B-Instruct: tokenizer.json con <|im_start|>/<|im_end|>, plantilla ChatML,
+    fin = <|im_end|>, pesos en bfloat16 en model.safetensors, embeddings atados (como el real, pero
+    con un vocabulario y unas dimensiones diminutos)."""
+    import torch
+    from safetensors.torch import save_file
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import Qwen2Config, Qwen2ForCausalLM
+
+    carpeta = _instantanea(cache, "Qwen/Qwen2.5-0.5B-Instruct")
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    tok.train_from_iterator(_textos_del_corpus(), trainers.BpeTrainer(
+        vocab_size=2000, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False))
+    tok.add_special_tokens(["<|endoftext|>", "<|im_start|>", "<|im_end|>"])
+    tok.save(str(carpeta / "tokenizer.json"))
+    fin, relleno = tok.token_to_id("<|im_end|>"), tok.token_to_id("<|endoftext|>")
+    _escribir_json(carpeta / "tokenizer_config.json", {
+        "tokenizer_class": "Qwen2Tokenizer", "bos_token": None, "eos_token": "<|im_end|>",
+        "pad_token": "<|endoftext|>", "model_max_length": 131072, "chat_template": PLANTILLA_QWEN,
+        "additional_special_tokens": ["<|im_start|>", "<|im_end|>"]})
+    config = {
+        "architectures": ["Qwen2ForCausalLM"], "model_type": "qwen2", "hidden_size": 32,
+        "intermediate_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
+        "num_key_value_heads": 2, "max_position_embeddings": 32768, "vocab_size": tok.get_vocab_size(),
+        "tie_word_embeddings": True, "torch_dtype": "bfloat16", "bos_token_id": relleno,
+        "eos_token_id": fin, "rms_norm_eps": 1e-06, "rope_theta": 1000000.0, "hidden_act": "silu",
+        "sliding_window": 32768, "use_sliding_window": False, "attention_dropout": 0.0,
+    }
+    _escribir_json(carpeta / "config.json", config)
+    _escribir_json(carpeta / "generation_config.json", {
+        "bos_token_id": relleno, "eos_token_id": [fin, relleno], "pad_token_id": relleno, "do_sample": True,
+        "temperature": 0.7, "top_p": 0.8, "top_k": 20, "repetition_penalty": 1.05})
+    torch.manual_seed(0)
+    modelo = Qwen2ForCausalLM(Qwen2Config(**{k: v for k, v in config.items() if k != "architectures"}))
+    estado = {k: v.to(torch.bfloat16).contiguous() for k, v in modelo.state_dict().items() if k != "lm_head.weight"}
+    save_file(estado, str(carpeta / "model.safetensors"), metadata={"format": "pt"})
+
+
+REPOSITORIOS = ("gpt2-es", "gpt2", "bert", "chat-es", "sesgo-genero", "web-es")
 
 
 def construir_cache_hub(cache: Path, beto: str = "sin_model_type", solo: tuple[str, ...] = REPOSITORIOS) -> Path:
     """Escribe en ``cache`` los repositorios del curso (por nombre del curso) y devuelve la carpeta."""
     cache = Path(cache)
     cache.mkdir(parents=True, exist_ok=True)
-    escritores = {"gpt2-es": _deepesp, "gpt2": _gpt2_openai, "bert": lambda c: _beto(c, beto),
+    escritores = {"gpt2-es": _deepesp, "gpt2": _gpt2_openai, "bert": lambda c: _beto(c, beto), "chat-es": _qwen,
                   "sesgo-genero": _sesgo, "web-es": _fineweb}
     for nombre in solo:
         escritores[nombre](cache)

@@ -29,6 +29,7 @@ from .compartir import (  # noqa: E402
     tamano_legible,
 )
 from .diagramas import diagramas_disponibles, mostrar_diagrama  # noqa: E402
+from .eficiencia import a_capas_lineales, parametros, tamano_en_disco, tokens_por_segundo  # noqa: E402
 from .dispositivo import describir_dispositivo, elegir_dispositivo, mover, precision_mixta  # noqa: E402
 from .errores import (  # noqa: E402
     ErrorCurso,
@@ -37,6 +38,15 @@ from .errores import (  # noqa: E402
     RecursoDesconocido,
     RecursoNoDisponible,
     TokenInvalido,
+)
+from .instrucciones import (  # noqa: E402
+    a_conversaciones,
+    a_pares_de_preferencia,
+    acierto_de_preferencias,
+    cuota_de_plantilla,
+    logprob_respuesta,
+    poner_plantilla_de_chat,
+    responder,
 )
 from .modo import carpeta_cache, describir_modo, en_colab, modo_actual  # noqa: E402
 from .preparacion import (  # noqa: E402
@@ -68,6 +78,10 @@ __all__ = [
     "RecursoDesconocido",
     "RecursoNoDisponible",
     "TokenInvalido",
+    "a_capas_lineales",
+    "a_conversaciones",
+    "a_pares_de_preferencia",
+    "acierto_de_preferencias",
     "autoatencion_causal",
     "barras_probabilidades",
     "bloques_causales",
@@ -79,6 +93,7 @@ __all__ = [
     "cifra",
     "colorear_tokens",
     "contar_clases",
+    "cuota_de_plantilla",
     "datos_del_modelo",
     "describir_cache_hub",
     "describir_dispositivo",
@@ -101,6 +116,7 @@ __all__ = [
     "limpiar_textos",
     "linea_base_mayoritaria",
     "listar_archivos",
+    "logprob_respuesta",
     "longitudes_en_tokens",
     "mapa_de_atencion",
     "metricas_de_clasificacion",
@@ -110,15 +126,20 @@ __all__ = [
     "mover",
     "normalizar_sesgo_genero",
     "opciones_de_dispositivo",
+    "parametros",
     "partir_en_tokens",
     "pegar",
     "perplejidad",
+    "poner_plantilla_de_chat",
     "precision_mixta",
     "preparar_wandb",
     "quizzes_disponibles",
+    "responder",
     "ruta_modelo",
     "subir_al_hub",
     "tabla_archivos",
+    "tamano_en_disco",
     "tamano_legible",
+    "tokens_por_segundo",
     "usar_barra_del_curso",
 ]

@@ -193,3 +193,63 @@ def gpt_local(progreso: bool = True) -> Path:
 
 def bert_local(progreso: bool = True) -> Path:
     return construir_en_cache("bert", ConfigBERT(), entrenar_bert, progreso)
+
+
+# ---------------------------------------------------------------- chat-es (local)
+
+@dataclass(frozen=True)
+class ConfigChat:
+    """El mini GPT-2 instruido: el modelo base (su carpeta, con su hash), los pares del curso y la
+    receta del ajuste con instrucciones (la misma que el capítulo 6 muestra paso a paso)."""
+
+    base: str = ""  # nombre de la carpeta del mini GPT-2 en la caché (lleva su hash)
+    datos: str = ""  # hash de instrucciones.jsonl
+    pasos: int = 150
+    tasa: float = 1e-3
+    lote: int = 8
+    contexto: int = 128
+    semilla: int = 42
+    hilos: int = 2
+
+
+def entrenar_chat(config: ConfigChat, _textos_train=None, _textos_val=None, progreso: bool = True):
+    """SFT con TRL del mini GPT-2 sobre ``instrucciones-es`` (parte train). Devuelve
+    ``(modelo, tokenizador, métricas)``; el tokenizador lleva la plantilla de chat del curso."""
+    import tempfile
+
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from trl import SFTConfig, SFTTrainer
+
+    from .ajuste import usar_barra_del_curso
+    from .cache_modelos import carpeta_cache
+    from .instrucciones import a_conversaciones, cuota_de_plantilla, instrucciones_local, poner_plantilla_de_chat, responder
+
+    with _reproducible(config), tempfile.TemporaryDirectory() as salida:
+        inicio = time.perf_counter()
+        base = carpeta_cache() / "modelos" / config.base
+        tok = AutoTokenizer.from_pretrained(base)
+        poner_plantilla_de_chat(tok)
+        modelo = AutoModelForCausalLM.from_pretrained(base)
+        pares = instrucciones_local()
+        args = SFTConfig(output_dir=salida, max_steps=config.pasos, learning_rate=config.tasa,
+                         per_device_train_batch_size=config.lote, max_length=config.contexto, seed=config.semilla,
+                         use_cpu=True, bf16=False, report_to="none", save_strategy="no", logging_steps=25,
+                         disable_tqdm=not progreso)
+        trainer = SFTTrainer(model=modelo, args=args, train_dataset=a_conversaciones(pares["train"]),
+                             processing_class=tok)
+        if progreso:
+            usar_barra_del_curso(trainer)
+        trainer.train()
+        modelo.eval()
+        cuota = cuota_de_plantilla(responder(modelo, tok, pares["test"]["instruccion"]))
+        perdidas = [r["loss"] for r in trainer.state.log_history if "loss" in r]
+        return modelo, tok, {"curva_perdida": perdidas, "cuota_plantilla_prueba": cuota,
+                             "segundos_total": time.perf_counter() - inicio}
+
+
+def chat_local(progreso: bool = True) -> Path:
+    from .instrucciones import ARCHIVO_INSTRUCCIONES, huella_archivo
+
+    base = gpt_local(progreso)
+    config = ConfigChat(base=base.name, datos=huella_archivo(ARCHIVO_INSTRUCCIONES))
+    return construir_en_cache("chat-es", config, entrenar_chat, progreso)

@@ -145,6 +145,17 @@ MODELOS: dict[str, Recurso] = {
             # su tokenizador no dice do_lower_case: sin esto, un modelo con mayúsculas las perdería.
             completar={"config.json": {"model_type": "bert"}, "tokenizer_config.json": {"do_lower_case": False}},
         ),
+        Recurso(
+            "chat-es",
+            "modelo",
+            "Qwen/Qwen2.5-0.5B-Instruct",
+            "Un modelo instruido (sigue instrucciones y conversa), con buen español y licencia Apache-2.0.",
+            local=lambda: _modelos().chat_local(),
+            aviso_local="Aviso: sin red, 'chat-es' es el mini GPT-2 del curso tras el ajuste con instrucciones "
+            "del capítulo 6 (la misma receta): sigue el formato, pero sabe muy poco. En Colab verás "
+            "Qwen2.5-0.5B-Instruct.",
+            archivos=ARCHIVOS_MODELO,
+        ),
     ]
 }
 
@@ -180,6 +191,24 @@ CONJUNTOS: dict[str, Recurso] = {
             local=lambda: _corpus().recetas_local(),
             solo_curso=True,
         ),
+        Recurso(
+            "instrucciones-es",
+            "conjunto",
+            "",
+            "Pares instrucción-respuesta escritos para el curso (instruccion, respuesta, tema): para el "
+            "ajuste con instrucciones (SFT).",
+            local=lambda: _instrucciones().instrucciones_local(),
+            solo_curso=True,
+        ),
+        Recurso(
+            "preferencias-es",
+            "conjunto",
+            "",
+            "Una instrucción con una respuesta elegida y otra rechazada, escritas para el curso "
+            "(instruccion, elegida, rechazada, motivo): para DPO.",
+            local=lambda: _instrucciones().preferencias_local(),
+            solo_curso=True,
+        ),
     ]
 }
 
@@ -194,6 +223,12 @@ def _corpus():
     from . import corpus
 
     return corpus
+
+
+def _instrucciones():
+    from . import instrucciones
+
+    return instrucciones
 
 
 def _buscar(nombre: str, tabla: dict[str, Recurso], que: str) -> Recurso:
