@@ -36,7 +36,7 @@ def test_nombre_desconocido_lista_los_disponibles(entorno_limpio):
         curso_llm.ruta_modelo("gpt5")
     mensaje = str(error.value)
     assert mensaje.startswith("No encuentro el modelo 'gpt5'")
-    assert "bert, gpt2, gpt2-es" in mensaje
+    assert "bert, chat-es, gpt2, gpt2-es" in mensaje
 
 
 def test_pedir_un_conjunto_como_modelo_da_una_pista(entorno_limpio):
