@@ -78,6 +78,14 @@ GRUPOS: dict[str, tuple[list[str], list[str], list[str]]] = {
                                                 "tests/test_comportamiento.py::test_enmascarar_como_bert",
                                                 "tests/test_modelos_locales.py::test_wordpiece_da_los_mismos_ids_cada_vez"],
                               _patrones(FUNCIONES_MODELOS_DATOS)),
+    # Solo la carpeta de la caché y su construcción (la clave ya está en «modelos_locales»): el grupo
+    # que faltaba medir en la sesión 6.
+    "modelos_locales_cache": (MODULOS_MODELOS,
+                              ["tests/test_modelos_locales.py", "tests/test_modelos_exacto.py",
+                               "tests/test_entre_procesos.py", "tests/test_errores_en_espanol.py",
+                               "--deselect",
+                               "tests/test_entre_procesos.py::test_pesos_entrenados_iguales_en_otros_interpretes"],
+                              _patrones(["_carpeta_lista", "construir_en_cache"])),
     "modelos_locales_lentas": (MODULOS_MODELOS, [
         "tests/test_modelos_locales.py", "tests/test_modelos_exacto.py", "tests/test_entre_procesos.py",
         "tests/test_comportamiento.py",

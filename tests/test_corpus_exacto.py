@@ -82,3 +82,46 @@ def test_carpeta_de_datos_del_paquete():
 
 def test_la_ultima_pieza_conserva_sus_lineas():
     assert corpus.piezas("Uno\ndos\n---\nTres\ncuatro") == ["Uno\ndos", "Tres\ncuatro"]
+
+
+def _jsonl(tmp_path, monkeypatch, texto):
+    (tmp_path / "sesgo").mkdir()
+    (tmp_path / "sesgo" / "f.jsonl").write_text(texto, encoding="utf-8")
+    monkeypatch.setattr(corpus, "carpeta_datos", lambda: tmp_path)
+
+
+def test_leer_jsonl_salta_lineas_vacias_y_conserva_el_orden(tmp_path, monkeypatch):
+    _jsonl(tmp_path, monkeypatch, '{"a": 1}\n\n   \n{"a": 2}\n')
+    assert corpus.leer_jsonl("sesgo/f.jsonl", lambda f: "a" in f, "{a}") == [{"a": 1}, {"a": 2}]
+
+
+@pytest.mark.parametrize("linea, mensaje", [
+    ('{"a": 1', r"La línea 2 de f\.jsonl no es JSON válido \(.+\): cada línea debe ser un objeto \{a\}\.$"),
+    ('[1, 2]', r"La línea 2 de f\.jsonl no tiene la forma \{a\}\.$"),
+    ('{"b": 1}', r"La línea 2 de f\.jsonl no tiene la forma \{a\}\.$"),
+])
+def test_leer_jsonl_nombra_la_linea_mala(tmp_path, monkeypatch, linea, mensaje):
+    _jsonl(tmp_path, monkeypatch, '{"a": 0}\n' + linea + "\n")
+    with pytest.raises(ErrorCurso, match=mensaje) as error:
+        corpus.leer_jsonl("sesgo/f.jsonl", lambda f: "a" in f, "{a}")
+    # sin el traceback de json detrás del mensaje en español
+    assert error.value.__context__ is None or error.value.__suppress_context__
+
+
+def test_filas_de_sesgo_validan_texto_y_etiqueta(tmp_path, monkeypatch):
+    monkeypatch.setattr(corpus, "carpeta_datos", lambda: tmp_path)
+    (tmp_path / "sesgo").mkdir()
+    archivo = tmp_path / "sesgo" / "sesgo_genero.jsonl"
+    corpus._filas_sesgo.cache_clear()
+    try:
+        archivo.write_text('{"text": " Ella programa. ", "label": 1}\n{"text": "Él cocina.", "label": 0}\n',
+                           encoding="utf-8")
+        assert corpus._filas_sesgo() == (("Ella programa.", 1), ("Él cocina.", 0))
+        for mala in ('{"text": "x", "label": 2}', '{"text": 3, "label": 0}', '{"text": "x", "label": 0, "y": 1}'):
+            corpus._filas_sesgo.cache_clear()
+            archivo.write_text(mala + "\n", encoding="utf-8")
+            with pytest.raises(ErrorCurso, match=r"La línea 1 de sesgo_genero\.jsonl no tiene la forma "
+                                                 r"\{'text': …, 'label': 0 o 1\}\."):
+                corpus._filas_sesgo()
+    finally:
+        corpus._filas_sesgo.cache_clear()

@@ -112,17 +112,33 @@ def recetas_local():
     return _dataset_texto(leer_corpus(estilo=True))
 
 
-@lru_cache(maxsize=1)
-def _filas_sesgo() -> tuple[tuple[str, int], ...]:
-    ruta = carpeta_datos() / "sesgo" / "sesgo_genero.jsonl"
+def leer_jsonl(archivo: str, es_valida, forma: str) -> list[dict]:
+    """Las filas de ``archivo`` (un JSONL de ``datos/``, ruta relativa): un objeto por línea no vacía.
+
+    ``es_valida(fila)`` dice si una fila sirve; si no, un ``ErrorCurso`` nombra la línea y la
+    ``forma`` esperada (una línea que ni siquiera es JSON también)."""
+    ruta = carpeta_datos() / archivo
     filas = []
     for n, linea in enumerate(ruta.read_text(encoding="utf-8").splitlines(), 1):
-        if linea.strip():
+        if not linea.strip():
+            continue
+        try:
             fila = json.loads(linea)
-            if set(fila) != {"text", "label"} or fila["label"] not in (0, 1):
-                raise ErrorCurso(f"La línea {n} de {ruta.name} no tiene la forma {{'text': …, 'label': 0 o 1}}.")
-            filas.append((fila["text"].strip(), int(fila["label"])))
-    return tuple(filas)
+        except json.JSONDecodeError as error:
+            raise ErrorCurso(f"La línea {n} de {ruta.name} no es JSON válido ({error.msg}): "
+                             f"cada línea debe ser un objeto {forma}.") from None
+        if not isinstance(fila, dict) or not es_valida(fila):
+            raise ErrorCurso(f"La línea {n} de {ruta.name} no tiene la forma {forma}.")
+        filas.append(fila)
+    return filas
+
+
+@lru_cache(maxsize=1)
+def _filas_sesgo() -> tuple[tuple[str, int], ...]:
+    filas = leer_jsonl("sesgo/sesgo_genero.jsonl",
+                       lambda f: set(f) == {"text", "label"} and isinstance(f["text"], str) and f["label"] in (0, 1),
+                       "{'text': …, 'label': 0 o 1}")
+    return tuple((f["text"].strip(), int(f["label"])) for f in filas)
 
 
 def sesgo_local():

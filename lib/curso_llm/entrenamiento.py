@@ -17,6 +17,8 @@ import math
 import time
 from contextlib import contextmanager
 
+from .eficiencia import parametros
+
 
 def flujo_de_ids(tokenizador, textos: list[str]):
     """Todos los textos tokenizados y unidos en un solo tensor, separados por el token de fin."""
@@ -105,7 +107,7 @@ def _bucle(modelo, config, perdida_del_paso, descripcion: str, progreso: bool, t
     segundos = time.perf_counter() - inicio - pausas
     return {"curva_perdida": curva, "segundos_bucle": segundos,
             "tokens_por_segundo": config.pasos * config.lote * config.contexto / segundos,
-            "parametros": sum(p.numel() for p in modelo.parameters())}
+            "parametros": parametros(modelo)[1]}
 
 
 @contextmanager

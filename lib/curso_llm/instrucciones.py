@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -111,17 +110,12 @@ def parte_de_instruccion(instruccion: str) -> str:
 
 @lru_cache(maxsize=4)
 def _filas(archivo: str, columnas: tuple[str, ...]) -> tuple[dict, ...]:
-    from .corpus import carpeta_datos
+    from .corpus import leer_jsonl
 
-    ruta = carpeta_datos() / archivo
-    filas = []
-    for n, linea in enumerate(ruta.read_text(encoding="utf-8").splitlines(), 1):
-        if linea.strip():
-            fila = json.loads(linea)
-            if set(fila) != set(columnas) or not all(isinstance(fila[c], str) and fila[c].strip() for c in columnas):
-                raise ErrorCurso(f"La línea {n} de {ruta.name} no tiene la forma {{{', '.join(columnas)}}} con textos.")
-            filas.append({c: fila[c].strip() for c in columnas})
-    return tuple(filas)
+    filas = leer_jsonl(archivo,
+                       lambda f: set(f) == set(columnas) and all(isinstance(f[c], str) and f[c].strip() for c in columnas),
+                       f"{{{', '.join(columnas)}}} con textos")
+    return tuple({c: f[c].strip() for c in columnas} for f in filas)
 
 
 def huella_archivo(archivo: str) -> str:
