@@ -86,6 +86,12 @@ GRUPOS: dict[str, tuple[list[str], list[str], list[str]]] = {
                                "--deselect",
                                "tests/test_entre_procesos.py::test_pesos_entrenados_iguales_en_otros_interpretes"],
                               _patrones(["_carpeta_lista", "construir_en_cache"])),
+    # El bucle de entrenamiento y la pérdida de validación, con las pruebas que entrenan modelos
+    # diminutos (6 pasos): segundos por mutante, no minutos.
+    "modelos_locales_bucle": (MODULOS_MODELOS,
+                              ["tests/test_modelos_locales.py", "tests/test_modelos_exacto.py",
+                               "tests/test_comportamiento.py::test_la_perdida_enmascarada_del_mini_bert_baja"],
+                              _patrones(["_bucle", "perdida_validacion_gpt"])),
     "modelos_locales_lentas": (MODULOS_MODELOS, [
         "tests/test_modelos_locales.py", "tests/test_modelos_exacto.py", "tests/test_entre_procesos.py",
         "tests/test_comportamiento.py",

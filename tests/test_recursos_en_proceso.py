@@ -211,3 +211,73 @@ def test_recurso_pendiente_mensaje_completo(entorno_limpio, monkeypatch):
     assert str(error.value) == (
         "La versión local de 'prueba' todavía no está disponible en esta versión del curso. "
         "Usa el modo hub (CURSO_LLM_MODO=hub, con conexión a internet) o actualiza curso_llm.")
+
+
+# ---------------------------------------------------------------- mensajes y casos que la pasada de mutantes vio sin probar
+
+CONJUNTOS_DEL_CURSO = "instrucciones-es, preferencias-es, recetas, sesgo-genero, web-es"
+
+
+def test_nombre_que_no_es_texto_mensaje_completo(entorno_limpio):
+    with pytest.raises(curso_llm.RecursoDesconocido) as error:
+        curso_llm.cargar_conjunto(3)
+    assert str(error.value) == ("Pide el conjunto de datos por su nombre: debe ser un texto, no int. "
+                                f"Los disponibles son: {CONJUNTOS_DEL_CURSO}.")
+
+
+def test_conjunto_desconocido_mensaje_completo_sin_pista(entorno_limpio):
+    """Un nombre que no es de nada: la lista y punto (la pista solo aparece si es un modelo)."""
+    with pytest.raises(curso_llm.RecursoDesconocido) as error:
+        curso_llm.cargar_conjunto(" Nada ")
+    assert str(error.value) == f"No encuentro el conjunto de datos ' Nada '. Los disponibles son: {CONJUNTOS_DEL_CURSO}."
+    with pytest.raises(curso_llm.RecursoDesconocido) as error:
+        curso_llm.cargar_conjunto("gpt2-es")
+    assert str(error.value).endswith(f"{CONJUNTOS_DEL_CURSO}. 'gpt2-es' es un modelo: pídelo con ruta_modelo('gpt2-es').")
+
+
+def _parquet(carpeta, nombre, textos, grupo=None):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    carpeta.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.table({"text": textos, "n": list(range(len(textos)))}), carpeta / nombre,
+                   row_group_size=grupo or len(textos))
+
+
+def test_leer_parquet_con_mas_de_un_lote_y_de_un_archivo(tmp_path):
+    """Lotes de 1000 filas: pedir un número que cae en mitad del segundo lote, justo en su borde o en
+    el segundo archivo lee exactamente esas filas, en el orden de los archivos."""
+    textos = [f"fila {i:04d}" for i in range(3500)]
+    _parquet(tmp_path / "data", "b.parquet", textos[2500:])  # el orden es el de los nombres, no el de escritura
+    _parquet(tmp_path / "data", "a.parquet", textos[:2500], grupo=700)
+    for filas in (None, 999, 1000, 1500, 2000, 2500, 2600, 10_000):
+        ds = recursos._leer_parquet(tmp_path, "data/*.parquet", filas)
+        esperadas = textos if filas is None else textos[:filas]
+        assert ds["text"] == esperadas, filas
+        assert ds.column_names == ["text", "n"]
+
+
+def test_leer_parquet_sin_filas_mensaje_completo(tmp_path):
+    with pytest.raises(RecursoNoDisponible) as error:
+        recursos._leer_parquet(tmp_path, "data/*.parquet")
+    assert str(error.value) == (
+        f"En {tmp_path} no hay filas en archivos 'data/*.parquet': la descarga está incompleta o el conjunto "
+        "cambió. Borra esa carpeta de la caché del Hub y vuelve a ejecutar, o usa CURSO_LLM_MODO=local.")
+
+
+def test_normalizar_web_separa_siempre_la_misma_validacion():
+    """La semilla de la partición está fijada: estas cinco filas (de cien) van a validación."""
+    crudo = datasets.Dataset.from_dict({"text": [f"t{i:03d}" for i in range(100)], "id": list(range(100))})
+    normalizado = recursos.normalizar_web(crudo)
+    assert normalizado["validation"]["text"] == ["t059", "t021", "t056", "t018", "t033"]
+    assert normalizado["train"].num_rows == 95 and normalizado["train"].column_names == ["text"]
+
+
+def test_normalizar_sesgo_etiqueta_desconocida_mensaje_completo():
+    from test_recursos import _fila_argilla
+
+    with pytest.raises(RecursoNoDisponible) as error:
+        curso_llm.normalizar_sesgo_genero(datasets.Dataset.from_list([_fila_argilla("hola", "neutral")]))
+    assert str(error.value) == (
+        "Una fila de sesgo-genero trae la etiqueta 'neutral', y solo sé leer ['biased', 'non-biased']. "
+        "¿Cambió el conjunto en el Hub? Avísanos en el repositorio del curso.")

@@ -91,9 +91,10 @@ def descargar(repo_id: str, tipo: str, archivos: tuple[str, ...] | list[str]) ->
     """Baja (o encuentra en la caché) los ``archivos`` de un repositorio.
 
     ``tipo`` es ``"modelo"`` o ``"conjunto"``; ``archivos``, patrones como ``"*.json"``. Devuelve la
-    carpeta y si el Hub respondió: si no respondió (y los archivos ya estaban en la caché), quien
-    llama debe usar la carpeta, no el identificador, para que ``transformers`` no vuelva a esperar
-    a la red.
+    carpeta y si se puede usar el identificador: sí cuando el Hub respondió o cuando se pidió el modo
+    sin red (``HF_HUB_OFFLINE``: ``transformers`` tampoco preguntará). Si el Hub no respondió (y los
+    archivos ya estaban en la caché), quien llama debe usar la carpeta, no el identificador, para que
+    ``transformers`` no vuelva a esperar a la red.
     """
     from huggingface_hub import HfApi, snapshot_download
     from huggingface_hub import constants as hf_constantes

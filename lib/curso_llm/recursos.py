@@ -279,9 +279,7 @@ def ruta_modelo(nombre: str) -> str:
     if completada:
         return str(completada)
     # Sin respuesta del Hub (y sin modo offline pedido), transformers volvería a esperarlo: la carpeta.
-    from huggingface_hub import constants
-
-    return recurso.hub_id if respondio or constants.HF_HUB_OFFLINE else str(carpeta)
+    return recurso.hub_id if respondio else str(carpeta)
 
 
 def _leer_parquet(carpeta, patron: str, filas: int | None = None):
