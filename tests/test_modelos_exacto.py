@@ -163,3 +163,54 @@ def test_flujo_de_ids_no_avisa_de_textos_largos(corpus_chico, capfd):  # noqa: F
         registro.set_verbosity(antes)
     assert len(flujo) > 8
     assert "sequence length is longer" not in capfd.readouterr().err
+
+
+# ---------------------------------------------------------------- pérdida de validación y bucle (mutantes, sesión 7)
+
+def _gpt_al_azar(semilla=0):
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    torch.manual_seed(semilla)
+    return GPT2LMHeadModel(GPT2Config(vocab_size=40, n_positions=16, n_embd=16, n_layer=1, n_head=2)).eval()
+
+
+def _perdida_a_mano(modelo, flujo, contexto):
+    """Entropía cruzada de cada ventana de ``contexto`` tokens (sin solaparse, dejando al menos la
+    último token fuera), sumada token a token y dividida por los tokens predichos."""
+    n = (len(flujo) - 1) // contexto
+    suma, tokens = 0.0, 0
+    with torch.no_grad():
+        for v in range(n):
+            x = flujo[v * contexto:(v + 1) * contexto].unsqueeze(0)
+            logits = modelo(input_ids=x).logits[0, :-1].double()
+            suma += torch.nn.functional.cross_entropy(logits, x[0, 1:], reduction="sum").item()
+            tokens += contexto - 1
+    return suma / tokens
+
+
+@pytest.mark.parametrize("largo", [96, 97])  # 95 y 96 tokens útiles: 11 y 12 ventanas de 8
+def test_perdida_de_validacion_es_la_media_por_token(largo):
+    from curso_llm.entrenamiento import perdida_validacion_gpt
+
+    modelo = _gpt_al_azar()
+    flujo = torch.randint(0, 40, (largo,), generator=torch.Generator().manual_seed(1))
+    esperada = _perdida_a_mano(modelo, flujo, 8)
+    # lotes de 5 ventanas: el último lote es más corto y la media debe pesar cada token igual
+    assert perdida_validacion_gpt(modelo, flujo, 8, lote=5) == pytest.approx(esperada, rel=1e-5)
+    assert perdida_validacion_gpt(modelo, flujo, 8) == pytest.approx(esperada, rel=1e-5)
+    modelo.train()
+    perdida_validacion_gpt(modelo, flujo, 8)
+    assert modelo.training  # deja el modelo como estaba
+
+
+def test_el_bucle_usa_el_optimizador_que_le_das():
+    from curso_llm.entrenamiento import _bucle
+
+    modelo = _gpt_al_azar()
+    x = torch.randint(0, 40, (2, 8), generator=torch.Generator().manual_seed(2))
+    config = ml.ConfigGPT(pasos=3, calentamiento=1, tasa=0.01, lote=2, contexto=8)
+    sgd = torch.optim.SGD(modelo.parameters(), lr=0.0, momentum=0.9)
+    metricas = _bucle(modelo, config, lambda: modelo(input_ids=x, labels=x).loss, "prueba", False, optimizador=sgd)
+    assert len(metricas["curva_perdida"]) == 3
+    assert all("momentum_buffer" in sgd.state[p] for p in modelo.parameters())  # dio sus pasos
+    assert sgd.param_groups[0]["lr"] == pytest.approx(ml._tasa(2, config))  # con la tasa del calendario
