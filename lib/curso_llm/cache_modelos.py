@@ -96,7 +96,7 @@ def construir_en_cache(nombre: str, config, entrenar, progreso: bool = True, cor
         tok.save_pretrained(temporal)
         (temporal / MARCA).write_text(json.dumps(
             {"nombre": nombre, "config": dataclasses.asdict(config), "metricas": metricas, "versiones": _versiones()},
-            indent=1, ensure_ascii=False))
+            indent=1, ensure_ascii=False), encoding="utf-8")
         if carpeta.exists():
             shutil.rmtree(carpeta)
         temporal.rename(carpeta)
