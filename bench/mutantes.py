@@ -99,6 +99,11 @@ GRUPOS: dict[str, tuple[list[str], list[str], list[str]]] = {
         _patrones(FUNCIONES_MODELOS_LENTAS)),
 }
 
+#: Lo que corre ``make mutantes`` sin más: el alcance de la issue 14 sin repetir mutantes (los grupos
+#: «_datos» y «_cache» son partes de «modelos_locales», para rehacer solo esas; «_lentas» entrena un
+#: modelo por mutante y tarda horas: pídelo con --grupos).
+PREDETERMINADOS = ["modo", "recursos", "corpus", "quiz", "sesion", "modelos_locales", "modelos_locales_bucle"]
+
 ESTADOS = {1: "muerto", 3: "muerto", 0: "sobrevive", 5: "sin pruebas", 33: "sin pruebas", 34: "saltado",
            36: "tiempo agotado", -24: "tiempo agotado", 24: "tiempo agotado", 152: "tiempo agotado",
            255: "tiempo agotado", -11: "segfault", -9: "segfault", None: "sin comprobar"}
@@ -221,7 +226,8 @@ def resumen(informe: dict) -> str:
 
 def main() -> int:
     analizador = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    analizador.add_argument("--grupos", default=",".join(GRUPOS), help=f"de {', '.join(GRUPOS)}")
+    analizador.add_argument("--grupos", default=",".join(PREDETERMINADOS),
+                            help=f"de {', '.join(GRUPOS)} (por defecto: {', '.join(PREDETERMINADOS)})")
     analizador.add_argument("--hijos", type=int, default=1, help="mutantes a la vez (1 en una máquina compartida)")
     analizador.add_argument("--trabajo", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "curso_llm_mutantes")
     analizador.add_argument("--salida", type=Path, default=RAIZ / "bench" / "mutantes.json")

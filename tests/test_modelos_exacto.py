@@ -171,7 +171,8 @@ def _gpt_al_azar(semilla=0):
     from transformers import GPT2Config, GPT2LMHeadModel
 
     torch.manual_seed(semilla)
-    return GPT2LMHeadModel(GPT2Config(vocab_size=40, n_positions=16, n_embd=16, n_layer=1, n_head=2)).eval()
+    return GPT2LMHeadModel(GPT2Config(vocab_size=40, n_positions=16, n_embd=16, n_layer=1, n_head=2,
+                                      resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0)).eval()
 
 
 def _perdida_a_mano(modelo, flujo, contexto):
@@ -242,3 +243,54 @@ def test_carpeta_lista_con_una_configuracion_regional_sin_utf8(tmp_path):
     codificacion, lista = salida.stdout.strip().splitlines()[-2:]
     assert codificacion.lower() in ("ansi_x3.4-1968", "ascii", "us-ascii")  # de verdad sin UTF-8
     assert lista == "True"
+
+
+def test_el_bucle_al_detalle(capsys):
+    """Curva con 4 decimales, tiempos sin las pausas de ``tras_el_paso``, barra con su nombre y su
+    cuenta, la pérdida en la barra cada 50 pasos, y sin gradientes colgados al terminar."""
+    import copy
+    import time
+
+    from curso_llm.entrenamiento import _bucle
+
+    modelo = _gpt_al_azar()
+    x = torch.randint(0, 40, (2, 8), generator=torch.Generator().manual_seed(3))
+    with torch.no_grad():
+        perdida_inicial = copy.deepcopy(modelo)(input_ids=x, labels=x).loss.item()
+    config = ml.ConfigGPT(pasos=51, calentamiento=5, tasa=0.05, lote=2, contexto=8)
+    vistos = []
+
+    def tras_el_paso(pasos, segundos):
+        vistos.append((pasos, segundos))
+        time.sleep(0.02)  # lo que tardaría medir la validación: no cuenta como entrenamiento
+
+    inicio = time.perf_counter()
+    metricas = _bucle(modelo, config, lambda: modelo(input_ids=x, labels=x).loss, "Entrenando la prueba", True,
+                      tras_el_paso=tras_el_paso)
+    pared = time.perf_counter() - inicio
+    curva = metricas["curva_perdida"]
+    assert len(curva) == 51 and curva[0] == round(perdida_inicial, 4) != round(perdida_inicial, 5)
+    assert curva[-1] < curva[0]
+    assert [p for p, _ in vistos] == list(range(1, 52))
+    segundos = [s for _, s in vistos]
+    assert 0 < segundos[0] and all(a < b for a, b in zip(segundos, segundos[1:]))
+    assert segundos[-1] <= metricas["segundos_bucle"] <= pared - 51 * 0.02
+    assert metricas["tokens_por_segundo"] == pytest.approx(51 * 2 * 8 / metricas["segundos_bucle"])
+    assert all(p.grad is None for p in modelo.parameters())
+    assert not modelo.training
+    barra = capsys.readouterr().err.replace("\r", "\n").strip().splitlines()[-1]
+    assert barra.startswith("Entrenando la prueba: 100%") and "51/51" in barra
+    assert f"pérdida={curva[50]:.2f}" in barra and f"{curva[50]:.2f}" != f"{curva[0]:.2f}"
+
+
+def test_el_bucle_recorta_el_gradiente_a_norma_1():
+    from curso_llm.entrenamiento import _bucle
+
+    modelo = _gpt_al_azar()
+    antes = [p.detach().clone() for p in modelo.parameters()]
+    x = torch.randint(0, 40, (2, 8), generator=torch.Generator().manual_seed(4))
+    config = ml.ConfigGPT(pasos=1, calentamiento=1, tasa=0.01, lote=2, contexto=8)
+    sgd = torch.optim.SGD(modelo.parameters(), lr=1.0)  # sin momento: el paso es tasa × gradiente recortado
+    _bucle(modelo, config, lambda: 1e4 * modelo(input_ids=x, labels=x).loss, "prueba", False, optimizador=sgd)
+    paso = torch.cat([(p.detach() - a).flatten() for p, a in zip(modelo.parameters(), antes)])
+    assert paso.norm().item() == pytest.approx(0.01 * 1.0, rel=1e-3)
