@@ -294,3 +294,61 @@ def test_el_bucle_recorta_el_gradiente_a_norma_1():
     _bucle(modelo, config, lambda: 1e4 * modelo(input_ids=x, labels=x).loss, "prueba", False, optimizador=sgd)
     paso = torch.cat([(p.detach() - a).flatten() for p, a in zip(modelo.parameters(), antes)])
     assert paso.norm().item() == pytest.approx(0.01 * 1.0, rel=1e-3)
+
+
+# ---------------------------------------------------------------- construir_en_cache (mutantes, sesión 7)
+
+def test_construir_en_cache_avisa_por_defecto_y_entrena_con_el_corpus_dado(corpus_chico, entorno_limpio,  # noqa: F811
+                                                                           capsys):
+    vistos = []
+
+    def entrenar(config, train, val, progreso):
+        vistos.append((train, val, progreso))
+        return ml.entrenar_gpt(config, train, val, progreso=False)
+
+    ml.construir_en_cache("gpt2-es", GPT_DIMINUTO, entrenar, corpus=corpus_chico)  # sin decir progreso
+    assert capsys.readouterr().out.startswith("Primera vez: entreno el modelo local 'gpt2-es'")
+    partes = corpus_mod.leer_corpus(carpeta=corpus_chico)
+    assert vistos == [(partes["train"], partes["validation"], True)]
+
+
+def test_sin_permiso_desde_construir_en_cache_con_su_carpeta(corpus_chico, entorno_limpio, monkeypatch):  # noqa: F811
+    """Cómo llega un PermissionError a quien pide el modelo. Como root no se puede quitar un permiso,
+    así que el error se provoca aquí donde nacería (la prueba con permisos de verdad, en otro proceso,
+    está en test_errores_en_espanol.py)."""
+    from curso_llm.errores import ErrorCurso
+
+    modelos = entorno_limpio / "cache" / "modelos"
+    clave = ml.huella(GPT_DIMINUTO, corpus_mod.huella_corpus(corpus_chico))
+    (modelos / f"gpt2-es-{clave}").mkdir(parents=True)
+    (modelos / f"gpt2-es-{clave}" / "model.safetensors").write_bytes(b"pesos")
+
+    def casos():
+        # 1) la carpeta del modelo no se deja leer; 2) ni siquiera la caché; 3) lo mismo, sin nombre de archivo
+        yield "_carpeta_lista", PermissionError(13, "Permission denied", "/x/model.safetensors"), \
+            f"en {modelos} (Permission denied: /x/model.safetensors). No borro"
+        yield "carpeta_cache", PermissionError(13, "Permission denied", "/sin/permiso"), \
+            "en /sin/permiso (Permission denied: /sin/permiso). No borro"
+        yield "carpeta_cache", PermissionError("sin más"), "en . (sin más: .). No borro"
+
+    for donde, error, esperado in casos():
+        def falla(*_, error=error):
+            raise error
+
+        with monkeypatch.context() as m:
+            m.setattr(cache_modelos, donde, falla)
+            with pytest.raises(ErrorCurso) as capturado:
+                ml.construir_en_cache("gpt2-es", GPT_DIMINUTO, ml.entrenar_gpt, progreso=False, corpus=corpus_chico)
+        assert str(capturado.value).startswith(f"No tengo permiso para usar la caché de modelos del curso {esperado}")
+        assert (modelos / f"gpt2-es-{clave}" / "model.safetensors").read_bytes() == b"pesos"  # nada borrado
+
+
+def test_carpeta_con_pesos_vacios_no_esta_lista(tmp_path):
+    from safetensors.torch import save_file
+
+    for archivo in (cache_modelos.MARCA, "config.json", "tokenizer.json"):
+        (tmp_path / archivo).write_text("{}", encoding="utf-8")
+    save_file({}, str(tmp_path / "model.safetensors"))
+    assert not cache_modelos._carpeta_lista(tmp_path)
+    save_file({"w": torch.zeros(1)}, str(tmp_path / "model.safetensors"))
+    assert cache_modelos._carpeta_lista(tmp_path)
