@@ -306,10 +306,43 @@ def test_construir_en_cache_avisa_por_defecto_y_entrena_con_el_corpus_dado(corpu
         vistos.append((train, val, progreso))
         return ml.entrenar_gpt(config, train, val, progreso=False)
 
-    ml.construir_en_cache("gpt2-es", GPT_DIMINUTO, entrenar, corpus=corpus_chico)  # sin decir progreso
+    carpeta = ml.construir_en_cache("gpt2-es", GPT_DIMINUTO, entrenar, corpus=corpus_chico)  # sin decir progreso
     assert capsys.readouterr().out.startswith("Primera vez: entreno el modelo local 'gpt2-es'")
     partes = corpus_mod.leer_corpus(carpeta=corpus_chico)
     assert vistos == [(partes["train"], partes["validation"], True)]
+    # la marca es un JSON para leerlo a mano: una clave por línea, con sangría de un espacio
+    assert (carpeta / ml.MARCA).read_text(encoding="utf-8").startswith(
+        '{\n "nombre": "gpt2-es",\n "config": {\n  "vocabulario": 300,\n')
+
+
+def test_si_otro_proceso_termino_antes_su_carpeta_se_sustituye(corpus_chico, entorno_limpio):  # noqa: F811
+    """Dos cuadernos que entrenan el mismo modelo a la vez: el segundo en terminar deja el suyo, entero."""
+    clave = ml.huella(GPT_DIMINUTO, corpus_mod.huella_corpus(corpus_chico))
+    final = entorno_limpio / "cache" / "modelos" / f"gpt2-es-{clave}"
+
+    def entrenar_mientras_otro_termina(config, train, val, progreso):
+        final.mkdir()
+        (final / "del-otro.txt").write_text("a medias", encoding="utf-8")
+        return ml.entrenar_gpt(config, train, val, progreso=False)
+
+    carpeta = ml.construir_en_cache("gpt2-es", GPT_DIMINUTO, entrenar_mientras_otro_termina, progreso=False,
+                                    corpus=corpus_chico)
+    assert carpeta == final and not (final / "del-otro.txt").exists()
+    assert cache_modelos._carpeta_lista(final)
+    assert sorted(p.name for p in final.parent.iterdir()) == [final.name]  # sin temporales
+
+
+def test_sin_permiso_al_guardar_el_modelo(corpus_chico, entorno_limpio):  # noqa: F811
+    from curso_llm.errores import ErrorCurso
+
+    def entrenar_sin_permiso(config, train, val, progreso):
+        raise PermissionError(13, "Permission denied", "/x/tmp")
+
+    with pytest.raises(ErrorCurso) as capturado:
+        ml.construir_en_cache("gpt2-es", GPT_DIMINUTO, entrenar_sin_permiso, progreso=False, corpus=corpus_chico)
+    assert str(capturado.value).startswith(
+        f"No tengo permiso para usar la caché de modelos del curso en {entorno_limpio / 'cache' / 'modelos'} "
+        "(Permission denied: /x/tmp). No borro")
 
 
 def test_sin_permiso_desde_construir_en_cache_con_su_carpeta(corpus_chico, entorno_limpio, monkeypatch):  # noqa: F811
