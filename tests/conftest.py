@@ -54,6 +54,20 @@ def ejecutar_python(codigo: str, entorno: dict[str, str], timeout: float = 120) 
     )
 
 
+def ejecutar_sin_utf8(codigo: str, cache, *argumentos: str) -> str:
+    """Ejecuta ``codigo`` con LC_ALL=C y sin el modo UTF-8 de Python (como algunos Windows o
+    contenedores), comprueba que de verdad no hay UTF-8 y devuelve la última línea que imprime."""
+    entorno = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0",
+               "PYTHONIOENCODING": "utf-8", "CURSO_LLM_CACHE": str(cache)}
+    codigo = "import locale\nprint(locale.getpreferredencoding(False))\n" + codigo
+    salida = subprocess.run([sys.executable, "-c", codigo, *argumentos], capture_output=True, text=True, env=entorno,
+                            timeout=120)
+    assert salida.returncode == 0, salida.stderr[-2000:]
+    lineas = salida.stdout.strip().splitlines()
+    assert lineas[0].lower() in ("ansi_x3.4-1968", "ascii", "us-ascii")  # de verdad sin UTF-8
+    return lineas[-1]
+
+
 @pytest.fixture(autouse=True)
 def _sin_fugas_de_wandb():
     """Ninguna prueba deja variables de W&B en el proceso de pytest.

@@ -139,18 +139,10 @@ def test_corpus_que_falta_en_la_carpeta_del_paquete_mensaje_completo(tmp_path, m
 def test_corpus_con_una_configuracion_regional_sin_utf8(tmp_path):
     """Con LC_ALL=C y sin forzar UTF-8, el corpus y los JSONL (con tildes y eñes) se leen igual que aquí."""
     import json
-    import os
-    import subprocess
-    import sys
 
-    codigo = ("import json, locale; from curso_llm.corpus import _filas_sesgo, leer_corpus\n"
-              "print(locale.getpreferredencoding(False))\n"
+    from conftest import ejecutar_sin_utf8
+
+    codigo = ("import json; from curso_llm.corpus import _filas_sesgo, leer_corpus\n"
               "print(json.dumps([leer_corpus(), leer_corpus(estilo=True), _filas_sesgo()], ensure_ascii=True))")
-    entorno = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0",
-               "PYTHONIOENCODING": "utf-8", "CURSO_LLM_CACHE": str(tmp_path)}
-    salida = subprocess.run([sys.executable, "-c", codigo], capture_output=True, text=True, env=entorno, timeout=120)
-    assert salida.returncode == 0, salida.stderr[-2000:]
-    codificacion, datos = salida.stdout.strip().splitlines()[-2:]
-    assert codificacion.lower() in ("ansi_x3.4-1968", "ascii", "us-ascii")  # de verdad sin UTF-8
-    assert json.loads(datos) == [corpus.leer_corpus(), corpus.leer_corpus(estilo=True),
-                                 [list(f) for f in corpus._filas_sesgo()]]
+    assert json.loads(ejecutar_sin_utf8(codigo, tmp_path)) == [corpus.leer_corpus(), corpus.leer_corpus(estilo=True),
+                                                               [list(f) for f in corpus._filas_sesgo()]]

@@ -221,10 +221,6 @@ def test_el_bucle_usa_el_optimizador_que_le_das():
 def test_carpeta_lista_con_una_configuracion_regional_sin_utf8(tmp_path):
     """Con LC_ALL=C, un modelo en caché cuyo tokenizador tiene eñes sigue «listo»: leerlo con la
     codificación regional lo daría por dañado, y el curso lo borraría y lo volvería a entrenar."""
-    import os
-    import subprocess
-    import sys
-
     from safetensors.torch import save_file
 
     carpeta = tmp_path / "gpt-123"
@@ -234,16 +230,11 @@ def test_carpeta_lista_con_una_configuracion_regional_sin_utf8(tmp_path):
         (carpeta / archivo).write_text(json.dumps(datos, ensure_ascii=False), encoding="utf-8")
     save_file({"w": torch.zeros(2)}, str(carpeta / "model.safetensors"))
     assert cache_modelos._carpeta_lista(carpeta)
-    codigo = ("import locale, sys; from pathlib import Path; from curso_llm.cache_modelos import _carpeta_lista\n"
-              "print(locale.getpreferredencoding(False)); print(_carpeta_lista(Path(sys.argv[1])))")
-    entorno = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0",
-               "CURSO_LLM_CACHE": str(tmp_path / "cache")}
-    salida = subprocess.run([sys.executable, "-c", codigo, str(carpeta)], capture_output=True, text=True,
-                            env=entorno, timeout=120)
-    assert salida.returncode == 0, salida.stderr[-2000:]
-    codificacion, lista = salida.stdout.strip().splitlines()[-2:]
-    assert codificacion.lower() in ("ansi_x3.4-1968", "ascii", "us-ascii")  # de verdad sin UTF-8
-    assert lista == "True"
+    from conftest import ejecutar_sin_utf8
+
+    codigo = ("import sys; from pathlib import Path; from curso_llm.cache_modelos import _carpeta_lista\n"
+              "print(_carpeta_lista(Path(sys.argv[1])))")
+    assert ejecutar_sin_utf8(codigo, tmp_path / "cache", str(carpeta)) == "True"
 
 
 def test_el_bucle_al_detalle(capsys):

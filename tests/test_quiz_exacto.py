@@ -180,17 +180,8 @@ def test_leer_quiz_sin_nombre_lo_llama_quiz():
 
 def test_quizzes_con_una_configuracion_regional_sin_utf8(tmp_path):
     """Con LC_ALL=C y sin forzar UTF-8 (como algunos Windows o contenedores), los quizzes se leen igual."""
-    import os
-    import subprocess
-    import sys
+    from conftest import ejecutar_sin_utf8
 
-    codigo = ("import json, sys, locale; from curso_llm import quiz\n"
-              "print(locale.getpreferredencoding(False))\n"
+    codigo = ("import json; from curso_llm import quiz\n"
               "print(json.dumps([quiz.cargar_quiz('capitulo-1'), quiz._javascript_en_espanol()[:0]], ensure_ascii=True))")
-    entorno = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0",
-               "PYTHONIOENCODING": "utf-8", "CURSO_LLM_CACHE": str(tmp_path)}
-    salida = subprocess.run([sys.executable, "-c", codigo], capture_output=True, text=True, env=entorno, timeout=120)
-    assert salida.returncode == 0, salida.stderr[-2000:]
-    codificacion, datos = salida.stdout.strip().splitlines()[-2:]
-    assert codificacion.lower() in ("ansi_x3.4-1968", "ascii", "us-ascii")  # de verdad sin UTF-8
-    assert json.loads(datos)[0] == curso_llm.cargar_quiz("capitulo-1")
+    assert json.loads(ejecutar_sin_utf8(codigo, tmp_path))[0] == curso_llm.cargar_quiz("capitulo-1")
