@@ -92,6 +92,13 @@ GRUPOS: dict[str, tuple[list[str], list[str], list[str]]] = {
                               ["tests/test_modelos_locales.py", "tests/test_modelos_exacto.py",
                                "tests/test_comportamiento.py::test_la_perdida_enmascarada_del_mini_bert_baja"],
                               _patrones(["_bucle", "perdida_validacion_gpt"])),
+    # entrenar_gpt y entrenar_bert: lo que junta tokenizador, datos, modelo y bucle. Cada prueba que
+    # pasa por ellos entrena un modelo diminuto (segundos), así que va aparte de «_lentas».
+    "modelos_locales_entrenar": (MODULOS_MODELOS, [
+        "tests/test_modelos_locales.py", "tests/test_modelos_exacto.py", "tests/test_entre_procesos.py",
+        "tests/test_comportamiento.py", "tests/test_capitulo4.py", "tests/test_capitulo.py",
+        "--deselect", "tests/test_entre_procesos.py::test_pesos_entrenados_iguales_en_otros_interpretes"],
+        _patrones(["entrenar_gpt", "entrenar_bert"])),
     "modelos_locales_lentas": (MODULOS_MODELOS, [
         "tests/test_modelos_locales.py", "tests/test_modelos_exacto.py", "tests/test_entre_procesos.py",
         "tests/test_comportamiento.py",
@@ -136,7 +143,7 @@ def _configurar(destino: Path, modulos: list[str], pruebas: list[str]) -> None:
         "[mutmut]\n"
         "source_paths = src\n"
         # lo que las pruebas leen de la raíz del repositorio (mutmut las ejecuta dentro de mutants/)
-        f"also_copy =\n{lista(['pytest.ini', '_config.yml', '_toc.yml', 'book/', 'lib/', 'requirements.txt', 'constraints.txt', 'README.md', 'Makefile', '.ci/'])}\n"
+        f"also_copy =\n{lista(['pytest.ini', '_config.yml', '_toc.yml', 'book/', 'lib/', 'requirements.txt', 'constraints.txt', 'README.md', 'Makefile', '.ci/', 'bench/'])}\n"
         f"only_mutate =\n{lista(f'src/curso_llm/{m}.py' for m in modulos)}\n"
         f"pytest_add_cli_args_test_selection =\n{lista([*pruebas, '-m', 'not lento'])}\n"
         # sin --durations (ruido en cada mutante) ni caché de pytest

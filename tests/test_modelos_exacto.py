@@ -18,7 +18,7 @@ from curso_llm import cache_modelos
 from curso_llm import corpus as corpus_mod
 from curso_llm import modelos_locales as ml
 
-from test_modelos_locales import GPT_DIMINUTO, corpus_chico  # noqa: F401 (fixture)
+from test_modelos_locales import BERT_DIMINUTO, GPT_DIMINUTO, corpus_chico  # noqa: F401 (fixture)
 
 
 def test_calendario_de_la_tasa():
@@ -379,3 +379,75 @@ def test_carpeta_con_pesos_vacios_no_esta_lista(tmp_path):
     assert not cache_modelos._carpeta_lista(tmp_path)
     save_file({"w": torch.zeros(1)}, str(tmp_path / "model.safetensors"))
     assert cache_modelos._carpeta_lista(tmp_path)
+
+
+# ---------------------------------------------------------------- los modelos que salen de entrenar_*
+
+def _entrenar(entrenar, config, corpus):
+    from curso_llm.corpus import leer_corpus
+
+    partes = leer_corpus(carpeta=corpus)
+    return entrenar(config, partes["train"], partes["validation"], progreso=False)
+
+
+def test_el_mini_gpt_que_entrenas_es_el_de_tu_configuracion(corpus_chico):  # noqa: F811
+    """Cada número de ConfigGPT llega al modelo y al tokenizador (la pérdida que baja no lo garantiza)."""
+    config = GPT_DIMINUTO
+    modelo, tok, _ = _entrenar(ml.entrenar_gpt, config, corpus_chico)
+    c = modelo.config
+    assert type(modelo).__name__ == "GPT2LMHeadModel"
+    assert (c.vocab_size, c.n_positions, c.n_embd, c.n_layer, c.n_head) == (len(tok), 32, 32, 1, 2)
+    assert c.bos_token_id == c.eos_token_id == tok.eos_token_id
+    assert (c.resid_pdrop, c.embd_pdrop, c.attn_pdrop) == (0.0, 0.0, 0.0)
+    assert c.activation_function == "gelu_pytorch_tanh"
+    assert tok.model_max_length == 32
+
+
+def test_el_mini_bert_que_entrenas_es_el_de_tu_configuracion(corpus_chico):  # noqa: F811
+    """Cada número de ConfigBERT llega al modelo: con un tamaño por defecto de transformers (12 capas,
+    768 de ancho) o con dropout, el mini BERT seguiría aprendiendo y nadie lo notaría."""
+    config = BERT_DIMINUTO
+    modelo, tok, _ = _entrenar(ml.entrenar_bert, config, corpus_chico)
+    c = modelo.config
+    assert type(modelo).__name__ == "RoFormerForMaskedLM"
+    assert (c.vocab_size, c.embedding_size, c.hidden_size) == (len(tok), 32, 32)
+    assert (c.num_hidden_layers, c.num_attention_heads, c.intermediate_size) == (1, 2, 4 * 32)
+    assert c.max_position_embeddings == 24 and tok.model_max_length == 24
+    assert c.pad_token_id == tok.pad_token_id == tok.convert_tokens_to_ids("[PAD]")
+    assert (c.hidden_dropout_prob, c.attention_probs_dropout_prob) == (0.0, 0.0)
+    assert sum(p.numel() for p in modelo.parameters()) < 100_000  # diminuto de verdad
+
+
+def _datos_que_ve(entrenar, config, corpus, monkeypatch, funcion):
+    """Los lotes que ``entrenar`` pide a ``funcion`` (``_lotes_aleatorios`` o ``_enmascarar``)."""
+    original = getattr(ml, funcion)
+    vistos = []
+
+    def registrar(*args, **kwargs):
+        salida = original(*args, **kwargs)
+        vistos.append([t.clone() for t in (salida if isinstance(salida, tuple) else (salida,))])
+        return salida
+
+    monkeypatch.setattr(ml, funcion, registrar)
+    _entrenar(entrenar, config, corpus)
+    monkeypatch.setattr(ml, funcion, original)
+    return vistos
+
+
+@pytest.mark.parametrize("modelo", ["gpt", "bert"])
+def test_los_lotes_no_dependen_del_tamano_del_modelo(corpus_chico, monkeypatch, modelo):  # noqa: F811
+    """Los lotes salen de un generador propio con la semilla: dos recetas de distinto tamaño (lo que
+    compara el capítulo 4) ven los mismos textos y las mismas máscaras. Si salieran del azar global,
+    crear un modelo más grande (que gasta más números al azar) cambiaría los lotes."""
+    entrenar, config, funcion = {"gpt": (ml.entrenar_gpt, GPT_DIMINUTO, "_lotes_aleatorios"),
+                                 "bert": (ml.entrenar_bert, BERT_DIMINUTO, "_enmascarar")}[modelo]
+    grande = config.__class__(**{**config.__dict__, "dim": 48, "capas": 2})
+    chico = _datos_que_ve(entrenar, config, corpus_chico, monkeypatch, funcion)
+    otro = _datos_que_ve(entrenar, grande, corpus_chico, monkeypatch, funcion)
+    assert len(chico) == len(otro) == config.pasos
+    for a, b in zip(chico, otro):
+        assert all(torch.equal(x, y) for x, y in zip(a, b))
+    # y la semilla sí los cambia
+    semilla = config.__class__(**{**config.__dict__, "semilla": config.semilla + 1})
+    distinta = _datos_que_ve(entrenar, semilla, corpus_chico, monkeypatch, funcion)
+    assert not all(torch.equal(a[0], b[0]) for a, b in zip(chico, distinta))
