@@ -44,7 +44,7 @@ MODULO_DE = {
     **dict.fromkeys(["_versiones", "huella", "_carpeta_lista", "_sin_permiso", "construir_en_cache"], "cache_modelos"),
     **dict.fromkeys(["_tasa", "_optimizador", "_lotes_aleatorios", "flujo_de_ids", "_bucle",
                      "perdida_validacion_gpt"], "entrenamiento"),
-    **dict.fromkeys(["_ventanas_bert", "_enmascarar", "entrenar_gpt", "entrenar_bert"], "modelos_locales"),
+    **dict.fromkeys(["_ventanas_bert", "_enmascarar", "modelo_gpt", "entrenar_gpt", "entrenar_bert"], "modelos_locales"),
     **dict.fromkeys(["entrenar_tokenizador_bpe", "entrenar_tokenizador_wordpiece", "_vocabulario_wordpiece"],
                     "tokenizadores"),
 }
@@ -92,13 +92,13 @@ GRUPOS: dict[str, tuple[list[str], list[str], list[str]]] = {
                               ["tests/test_modelos_locales.py", "tests/test_modelos_exacto.py",
                                "tests/test_comportamiento.py::test_la_perdida_enmascarada_del_mini_bert_baja"],
                               _patrones(["_bucle", "perdida_validacion_gpt"])),
-    # entrenar_gpt y entrenar_bert: lo que junta tokenizador, datos, modelo y bucle. Cada prueba que
-    # pasa por ellos entrena un modelo diminuto (segundos), así que va aparte de «_lentas».
+    # modelo_gpt, entrenar_gpt y entrenar_bert: lo que junta tokenizador, datos, modelo y bucle. Cada
+    # prueba que pasa por ellos entrena un modelo diminuto (segundos), así que va aparte de «_lentas».
     "modelos_locales_entrenar": (MODULOS_MODELOS, [
         "tests/test_modelos_locales.py", "tests/test_modelos_exacto.py", "tests/test_entre_procesos.py",
         "tests/test_comportamiento.py", "tests/test_capitulo4.py", "tests/test_capitulo.py",
         "--deselect", "tests/test_entre_procesos.py::test_pesos_entrenados_iguales_en_otros_interpretes"],
-        _patrones(["entrenar_gpt", "entrenar_bert"])),
+        _patrones(["modelo_gpt", "entrenar_gpt", "entrenar_bert"])),
     "modelos_locales_lentas": (MODULOS_MODELOS, [
         "tests/test_modelos_locales.py", "tests/test_modelos_exacto.py", "tests/test_entre_procesos.py",
         "tests/test_comportamiento.py",
