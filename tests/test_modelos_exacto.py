@@ -383,17 +383,37 @@ def test_carpeta_con_pesos_vacios_no_esta_lista(tmp_path):
 
 # ---------------------------------------------------------------- los modelos que salen de entrenar_*
 
-def _entrenar(entrenar, config, corpus):
+def _entrenar(entrenar, config, corpus, progreso=False):
     from curso_llm.corpus import leer_corpus
 
     partes = leer_corpus(carpeta=corpus)
-    return entrenar(config, partes["train"], partes["validation"], progreso=False)
+    return entrenar(config, partes["train"], partes["validation"], progreso=progreso)
 
 
-def test_el_mini_gpt_que_entrenas_es_el_de_tu_configuracion(corpus_chico):  # noqa: F811
+def _metricas_de_tiempo_y_tokens(entrenar, config, corpus, capsys):
+    """Entrena con barra; comprueba su título, los tiempos y los tokens. Devuelve lo entrenado."""
+    import time
+
+    from curso_llm.corpus import leer_corpus
+
+    capsys.readouterr()
+    inicio = time.perf_counter()
+    modelo, tok, metricas = _entrenar(entrenar, config, corpus, progreso=True)
+    pared = time.perf_counter() - inicio
+    titulo = "Entrenando el mini GPT-2" if entrenar is ml.entrenar_gpt else "Entrenando el mini BERT"
+    assert titulo in capsys.readouterr().err
+    assert 0 < metricas["segundos_bucle"] <= metricas["segundos_total"] <= pared
+    partes = leer_corpus(carpeta=corpus)
+    assert metricas["tokens_entrenamiento"] == len(ml.flujo_de_ids(tok, partes["train"]))
+    return modelo, tok, metricas, partes
+
+
+def test_el_mini_gpt_que_entrenas_es_el_de_tu_configuracion(corpus_chico, capsys):  # noqa: F811
     """Cada número de ConfigGPT llega al modelo y al tokenizador (la pérdida que baja no lo garantiza)."""
     config = GPT_DIMINUTO
-    modelo, tok, _ = _entrenar(ml.entrenar_gpt, config, corpus_chico)
+    modelo, tok, metricas, partes = _metricas_de_tiempo_y_tokens(ml.entrenar_gpt, config, corpus_chico, capsys)
+    assert metricas["tokens_validacion"] == len(ml.flujo_de_ids(tok, partes["validation"]))
+    assert metricas["perplejidad_validacion"] == pytest.approx(math.exp(metricas["perdida_validacion"]))
     c = modelo.config
     assert type(modelo).__name__ == "GPT2LMHeadModel"
     assert (c.vocab_size, c.n_positions, c.n_embd, c.n_layer, c.n_head) == (len(tok), 32, 32, 1, 2)
@@ -403,11 +423,11 @@ def test_el_mini_gpt_que_entrenas_es_el_de_tu_configuracion(corpus_chico):  # no
     assert tok.model_max_length == 32
 
 
-def test_el_mini_bert_que_entrenas_es_el_de_tu_configuracion(corpus_chico):  # noqa: F811
+def test_el_mini_bert_que_entrenas_es_el_de_tu_configuracion(corpus_chico, capsys):  # noqa: F811
     """Cada número de ConfigBERT llega al modelo: con un tamaño por defecto de transformers (12 capas,
     768 de ancho) o con dropout, el mini BERT seguiría aprendiendo y nadie lo notaría."""
     config = BERT_DIMINUTO
-    modelo, tok, _ = _entrenar(ml.entrenar_bert, config, corpus_chico)
+    modelo, tok, _, _ = _metricas_de_tiempo_y_tokens(ml.entrenar_bert, config, corpus_chico, capsys)
     c = modelo.config
     assert type(modelo).__name__ == "RoFormerForMaskedLM"
     assert (c.vocab_size, c.embedding_size, c.hidden_size) == (len(tok), 32, 32)
@@ -419,13 +439,14 @@ def test_el_mini_bert_que_entrenas_es_el_de_tu_configuracion(corpus_chico):  # n
 
 
 def _datos_que_ve(entrenar, config, corpus, monkeypatch, funcion):
-    """Los lotes que ``entrenar`` pide a ``funcion`` (``_lotes_aleatorios`` o ``_enmascarar``)."""
+    """Lo que ``entrenar`` pide a ``funcion`` (``_lotes_aleatorios`` o ``_enmascarar``) en cada paso:
+    ``(primer argumento, [salidas])``."""
     original = getattr(ml, funcion)
     vistos = []
 
     def registrar(*args, **kwargs):
         salida = original(*args, **kwargs)
-        vistos.append([t.clone() for t in (salida if isinstance(salida, tuple) else (salida,))])
+        vistos.append((args[0].clone(), [t.clone() for t in (salida if isinstance(salida, tuple) else (salida,))]))
         return salida
 
     monkeypatch.setattr(ml, funcion, registrar)
@@ -445,9 +466,24 @@ def test_los_lotes_no_dependen_del_tamano_del_modelo(corpus_chico, monkeypatch, 
     chico = _datos_que_ve(entrenar, config, corpus_chico, monkeypatch, funcion)
     otro = _datos_que_ve(entrenar, grande, corpus_chico, monkeypatch, funcion)
     assert len(chico) == len(otro) == config.pasos
-    for a, b in zip(chico, otro):
+    for (_, a), (_, b) in zip(chico, otro):
         assert all(torch.equal(x, y) for x, y in zip(a, b))
     # y la semilla sí los cambia
     semilla = config.__class__(**{**config.__dict__, "semilla": config.semilla + 1})
     distinta = _datos_que_ve(entrenar, semilla, corpus_chico, monkeypatch, funcion)
-    assert not all(torch.equal(a[0], b[0]) for a, b in zip(chico, distinta))
+    assert not all(torch.equal(a[0], b[0]) for (_, a), (_, b) in zip(chico, distinta))
+
+
+def test_el_mini_bert_ve_todas_las_ventanas(corpus_chico, monkeypatch):  # noqa: F811
+    """Los lotes del mini BERT se sortean entre todas las ventanas del corpus, también la primera."""
+    from curso_llm.corpus import leer_corpus
+
+    config = BERT_DIMINUTO.__class__(**{**BERT_DIMINUTO.__dict__, "pasos": 40, "lote": 16})
+    vistos = _datos_que_ve(ml.entrenar_bert, config, corpus_chico, monkeypatch, "_enmascarar")
+    tok = ml.entrenar_tokenizador_wordpiece(leer_corpus(carpeta=corpus_chico)["train"], config.vocabulario,
+                                            config.contexto)
+    ventanas = ml._ventanas_bert(ml.flujo_de_ids(tok, leer_corpus(carpeta=corpus_chico)["train"]),
+                                 config.contexto, tok)
+    # lo que entra en _enmascarar son ventanas tal cual; con 640 sorteos entre ~70, salen todas
+    sorteadas = {tuple(fila.tolist()) for entrada, _ in vistos for fila in entrada}
+    assert sorteadas == {tuple(fila.tolist()) for fila in ventanas}, f"{len(sorteadas)} de {len(ventanas)}"
