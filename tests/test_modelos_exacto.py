@@ -487,3 +487,21 @@ def test_el_mini_bert_ve_todas_las_ventanas(corpus_chico, monkeypatch):  # noqa:
     # lo que entra en _enmascarar son ventanas tal cual; con 640 sorteos entre ~70, salen todas
     sorteadas = {tuple(fila.tolist()) for entrada, _ in vistos for fila in entrada}
     assert sorteadas == {tuple(fila.tolist()) for fila in ventanas}, f"{len(sorteadas)} de {len(ventanas)}"
+
+
+def test_el_mini_gpt_calcula_su_perdida_sin_avisos(corpus_chico, capfd):  # noqa: F811
+    """Sin ``loss_type`` conocido, transformers 5 avisa en inglés («loss_type=None … is unrecognized»)
+    al calcular la pérdida: en las páginas del libro saldría ese aviso bajo cada celda que entrena."""
+    from transformers.utils import logging as registro
+
+    from curso_llm.corpus import leer_corpus
+
+    registro.warning_once.cache_clear()  # transformers avisa una vez por proceso: que cuente esta
+    tok = ml.entrenar_tokenizador_bpe(leer_corpus(carpeta=corpus_chico)["train"], 300, 32)
+    modelo = ml.modelo_gpt(GPT_DIMINUTO, tok)
+    x = torch.tensor([[5, 6, 7, 8, 9]])
+    capfd.readouterr()
+    perdida = modelo(input_ids=x, labels=x).loss
+    assert capfd.readouterr().err == ""
+    logits = modelo(input_ids=x).logits
+    assert perdida.item() == pytest.approx(torch.nn.functional.cross_entropy(logits[0, :-1], x[0, 1:]).item())
