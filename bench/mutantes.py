@@ -109,7 +109,8 @@ GRUPOS: dict[str, tuple[list[str], list[str], list[str]]] = {
 #: Lo que corre ``make mutantes`` sin más: el alcance de la issue 14 sin repetir mutantes (los grupos
 #: «_datos» y «_cache» son partes de «modelos_locales», para rehacer solo esas; «_lentas» entrena un
 #: modelo por mutante y tarda horas: pídelo con --grupos).
-PREDETERMINADOS = ["modo", "recursos", "corpus", "quiz", "sesion", "modelos_locales", "modelos_locales_bucle"]
+PREDETERMINADOS = ["modo", "recursos", "corpus", "quiz", "sesion", "modelos_locales", "modelos_locales_bucle",
+                   "modelos_locales_entrenar"]
 
 ESTADOS = {1: "muerto", 3: "muerto", 0: "sobrevive", 5: "sin pruebas", 33: "sin pruebas", 34: "saltado",
            36: "tiempo agotado", -24: "tiempo agotado", 24: "tiempo agotado", 152: "tiempo agotado",
