@@ -46,8 +46,13 @@ def capitulos() -> list[Path]:
 
 
 def ejecutar_python(codigo: str, entorno: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
-    """Ejecuta ``codigo`` en un intérprete nuevo (las variables de HF se leen al importar)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "TRANSFORMERS_", "CURSO_LLM_"))}
+    """Ejecuta ``codigo`` en un intérprete nuevo (las variables de HF se leen al importar).
+
+    Sin las variables de HF ni las del modo del curso (las fija ``entorno``), pero con la misma
+    ``CURSO_LLM_CACHE`` que estas pruebas: si la quitara, el intérprete nuevo buscaría (y escribiría)
+    en ``~/.cache/curso_llm`` en vez de en la caché que eligió quien ejecuta las pruebas."""
+    env = {k: v for k, v in os.environ.items()
+           if k == "CURSO_LLM_CACHE" or not k.startswith(("HF_", "TRANSFORMERS_", "CURSO_LLM_"))}
     env.update(entorno)
     return subprocess.run(
         [sys.executable, "-c", codigo], env=env, capture_output=True, text=True, timeout=timeout, cwd=RAIZ

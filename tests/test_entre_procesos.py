@@ -149,6 +149,17 @@ print(json.dumps({n: [str(c), _carpeta_lista(c)] for n, c in carpetas.items()}))
 """
 
 
+def test_el_otro_interprete_usa_la_misma_cache_del_curso(monkeypatch, tmp_path):
+    """Con CURSO_LLM_CACHE fijada (el README la ofrece), el intérprete nuevo busca en esa carpeta, no en
+    ~/.cache/curso_llm; el modo, en cambio, solo lo fija la prueba."""
+    monkeypatch.setenv("CURSO_LLM_CACHE", str(tmp_path / "mi-cache"))
+    monkeypatch.setenv("CURSO_LLM_MODO", "hub")
+    salida = ejecutar_python("import json, os\nfrom curso_llm.modo import carpeta_cache\n"
+                             "print(json.dumps([str(carpeta_cache()), os.environ.get('CURSO_LLM_MODO')]))", {})
+    assert salida.returncode == 0, salida.stderr[-2000:]
+    assert json.loads(salida.stdout.strip().splitlines()[-1]) == [str(tmp_path / "mi-cache"), None]
+
+
 def test_los_modelos_entrenados_se_encuentran_desde_otro_interprete():
     """`make recursos` entrenó los modelos en otro proceso: uno nuevo debe dar con ellos, sin entrenar."""
     from curso_llm.modo import carpeta_cache
