@@ -18,7 +18,7 @@ from curso_llm import cache_modelos
 from curso_llm import corpus as corpus_mod
 from curso_llm import modelos_locales as ml
 
-from test_modelos_locales import BERT_DIMINUTO, GPT_DIMINUTO, corpus_chico  # noqa: F401 (fixture)
+from test_modelos_locales import BERT_DIMINUTO, GPT_DIMINUTO, _textos, corpus_chico  # noqa: F401 (fixture)
 
 
 def test_calendario_de_la_tasa():
@@ -385,12 +385,10 @@ def test_carpeta_con_pesos_vacios_no_esta_lista(tmp_path):
 
 def _entrenar(entrenar, config, corpus, progreso=False):
     """Con ``progreso=None``, sin pasarlo: el valor por defecto de ``entrenar``."""
-    from curso_llm.corpus import leer_corpus
-
-    partes = leer_corpus(carpeta=corpus)
+    train, val = _textos(corpus)
     if progreso is None:
-        return entrenar(config, partes["train"], partes["validation"])
-    return entrenar(config, partes["train"], partes["validation"], progreso=progreso)
+        return entrenar(config, train, val)
+    return entrenar(config, train, val, progreso=progreso)
 
 
 def _metricas_de_tiempo_y_tokens(entrenar, config, corpus, capsys):
@@ -398,8 +396,6 @@ def _metricas_de_tiempo_y_tokens(entrenar, config, corpus, capsys):
     los tiempos y los tokens. Devuelve lo entrenado."""
     import re
     import time
-
-    from curso_llm.corpus import leer_corpus
 
     capsys.readouterr()
     inicio = time.perf_counter()
@@ -409,16 +405,16 @@ def _metricas_de_tiempo_y_tokens(entrenar, config, corpus, capsys):
     barra = capsys.readouterr().err
     assert re.search(rf"(?:^|\r){re.escape(titulo)}: +100%\|", barra), barra[-300:]
     assert 0 < metricas["segundos_bucle"] <= metricas["segundos_total"] <= pared
-    partes = leer_corpus(carpeta=corpus)
-    assert metricas["tokens_entrenamiento"] == len(ml.flujo_de_ids(tok, partes["train"]))
-    return modelo, tok, metricas, partes
+    train, val = _textos(corpus)
+    assert metricas["tokens_entrenamiento"] == len(ml.flujo_de_ids(tok, train))
+    return modelo, tok, metricas, val
 
 
 def test_el_mini_gpt_que_entrenas_es_el_de_tu_configuracion(corpus_chico, capsys):  # noqa: F811
     """Cada número de ConfigGPT llega al modelo y al tokenizador (la pérdida que baja no lo garantiza)."""
     config = GPT_DIMINUTO
-    modelo, tok, metricas, partes = _metricas_de_tiempo_y_tokens(ml.entrenar_gpt, config, corpus_chico, capsys)
-    assert metricas["tokens_validacion"] == len(ml.flujo_de_ids(tok, partes["validation"]))
+    modelo, tok, metricas, val = _metricas_de_tiempo_y_tokens(ml.entrenar_gpt, config, corpus_chico, capsys)
+    assert metricas["tokens_validacion"] == len(ml.flujo_de_ids(tok, val))
     assert metricas["perplejidad_validacion"] == pytest.approx(math.exp(metricas["perdida_validacion"]))
     c = modelo.config
     assert type(modelo).__name__ == "GPT2LMHeadModel"
@@ -455,9 +451,9 @@ def _datos_que_ve(entrenar, config, corpus, monkeypatch, funcion):
         vistos.append((args[0].clone(), [t.clone() for t in (salida if isinstance(salida, tuple) else (salida,))]))
         return salida
 
-    monkeypatch.setattr(ml, funcion, registrar)
-    _entrenar(entrenar, config, corpus)
-    monkeypatch.setattr(ml, funcion, original)
+    with monkeypatch.context() as m:  # se deshace al salir: la prueba lo llama varias veces
+        m.setattr(ml, funcion, registrar)
+        _entrenar(entrenar, config, corpus)
     return vistos
 
 
@@ -482,14 +478,11 @@ def test_los_lotes_no_dependen_del_tamano_del_modelo(corpus_chico, monkeypatch, 
 
 def test_el_mini_bert_ve_todas_las_ventanas(corpus_chico, monkeypatch):  # noqa: F811
     """Los lotes del mini BERT se sortean entre todas las ventanas del corpus, también la primera."""
-    from curso_llm.corpus import leer_corpus
-
     config = BERT_DIMINUTO.__class__(**{**BERT_DIMINUTO.__dict__, "pasos": 40, "lote": 16})
     vistos = _datos_que_ve(ml.entrenar_bert, config, corpus_chico, monkeypatch, "_enmascarar")
-    tok = ml.entrenar_tokenizador_wordpiece(leer_corpus(carpeta=corpus_chico)["train"], config.vocabulario,
-                                            config.contexto)
-    ventanas = ml._ventanas_bert(ml.flujo_de_ids(tok, leer_corpus(carpeta=corpus_chico)["train"]),
-                                 config.contexto, tok)
+    train, _ = _textos(corpus_chico)
+    tok = ml.entrenar_tokenizador_wordpiece(train, config.vocabulario, config.contexto)
+    ventanas = ml._ventanas_bert(ml.flujo_de_ids(tok, train), config.contexto, tok)
     # lo que entra en _enmascarar son ventanas tal cual; con 640 sorteos entre ~70, salen todas
     sorteadas = {tuple(fila.tolist()) for entrada, _ in vistos for fila in entrada}
     assert sorteadas == {tuple(fila.tolist()) for fila in ventanas}, f"{len(sorteadas)} de {len(ventanas)}"
@@ -500,10 +493,8 @@ def test_el_mini_gpt_calcula_su_perdida_sin_avisos(corpus_chico, capfd):  # noqa
     al calcular la pérdida: en las páginas del libro saldría ese aviso bajo cada celda que entrena."""
     from transformers.utils import logging as registro
 
-    from curso_llm.corpus import leer_corpus
-
     registro.warning_once.cache_clear()  # transformers avisa una vez por proceso: que cuente esta
-    tok = ml.entrenar_tokenizador_bpe(leer_corpus(carpeta=corpus_chico)["train"], 300, 32)
+    tok = ml.entrenar_tokenizador_bpe(_textos(corpus_chico)[0], 300, 32)
     modelo = ml.modelo_gpt(GPT_DIMINUTO, tok)
     x = torch.tensor([[5, 6, 7, 8, 9]])
     capfd.readouterr()
