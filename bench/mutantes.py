@@ -54,6 +54,12 @@ MODULOS_MODELOS = sorted(set(MODULO_DE.values()))
 def _patrones(funciones: list[str]) -> list[str]:
     return [f"curso_llm.{MODULO_DE[f]}.x_{f}__mutmut_*" for f in funciones]
 
+#: Las pruebas que entrenan modelos diminutos, y cómo dejar fuera la de los pesos en dos intérpretes
+#: nuevos (minutos por mutante): la igualdad bit a bit en un proceso la cubre test_misma_semilla_mismos_pesos,
+#: y la de entre procesos se comprobó plantando el error (MUTANTES.md).
+PRUEBAS_MODELOS = ["tests/test_modelos_locales.py", "tests/test_modelos_exacto.py", "tests/test_entre_procesos.py"]
+SIN_PESOS_ENTRE_PROCESOS = ["--deselect", "tests/test_entre_procesos.py::test_pesos_entrenados_iguales_en_otros_interpretes"]
+
 #: Grupo → (módulos a mutar, pruebas que se ejecutan, mutantes a probar: patrones de mutmut o vacío = todos).
 GRUPOS: dict[str, tuple[list[str], list[str], list[str]]] = {
     "modo": (["modo"], ["tests/test_modo.py", "tests/test_comportamiento.py", "tests/test_hub.py"], []),
@@ -64,13 +70,9 @@ GRUPOS: dict[str, tuple[list[str], list[str], list[str]]] = {
                []),
     "quiz": (["quiz"], ["tests/test_quiz.py", "tests/test_quiz_exacto.py", "tests/test_comportamiento.py"], []),
     "sesion": (["sesion"], ["tests/test_sesion.py", "tests/test_sesion_exacta.py", "tests/test_errores_en_espanol.py"], []),
-    # Clave de caché, partición y entrenamiento de los modelos locales. Sin la prueba de pesos en dos
-    # intérpretes nuevos (minutos por mutante): la igualdad bit a bit en un proceso la cubre
-    # test_misma_semilla_mismos_pesos, y la de entre procesos se comprobó plantando el error (MUTANTES.md).
+    # Clave de caché, partición y entrenamiento de los modelos locales.
     "modelos_locales": (MODULOS_MODELOS,
-                        ["tests/test_modelos_locales.py", "tests/test_modelos_exacto.py", "tests/test_entre_procesos.py",
-                         "tests/test_errores_en_espanol.py",
-                         "--deselect", "tests/test_entre_procesos.py::test_pesos_entrenados_iguales_en_otros_interpretes"],
+                        [*PRUEBAS_MODELOS, "tests/test_errores_en_espanol.py", *SIN_PESOS_ENTRE_PROCESOS],
                         _patrones(FUNCIONES_MODELOS)),
     # Las funciones puras de los datos de entrenamiento, con sus pruebas directas (rápidas): un mutante
     # aquí no necesita entrenar un modelo para morir.
@@ -81,10 +83,7 @@ GRUPOS: dict[str, tuple[list[str], list[str], list[str]]] = {
     # Solo la carpeta de la caché y su construcción (la clave ya está en «modelos_locales»): el grupo
     # que faltaba medir en la sesión 6.
     "modelos_locales_cache": (MODULOS_MODELOS,
-                              ["tests/test_modelos_locales.py", "tests/test_modelos_exacto.py",
-                               "tests/test_entre_procesos.py", "tests/test_errores_en_espanol.py",
-                               "--deselect",
-                               "tests/test_entre_procesos.py::test_pesos_entrenados_iguales_en_otros_interpretes"],
+                              [*PRUEBAS_MODELOS, "tests/test_errores_en_espanol.py", *SIN_PESOS_ENTRE_PROCESOS],
                               _patrones(["_carpeta_lista", "construir_en_cache"])),
     # El bucle de entrenamiento y la pérdida de validación, con las pruebas que entrenan modelos
     # diminutos (6 pasos): segundos por mutante, no minutos.
@@ -94,16 +93,13 @@ GRUPOS: dict[str, tuple[list[str], list[str], list[str]]] = {
                               _patrones(["_bucle", "perdida_validacion_gpt"])),
     # modelo_gpt, entrenar_gpt y entrenar_bert: lo que junta tokenizador, datos, modelo y bucle. Cada
     # prueba que pasa por ellos entrena un modelo diminuto (segundos), así que va aparte de «_lentas».
-    "modelos_locales_entrenar": (MODULOS_MODELOS, [
-        "tests/test_modelos_locales.py", "tests/test_modelos_exacto.py", "tests/test_entre_procesos.py",
-        "tests/test_comportamiento.py", "tests/test_capitulo4.py", "tests/test_capitulo.py",
-        "--deselect", "tests/test_entre_procesos.py::test_pesos_entrenados_iguales_en_otros_interpretes"],
-        _patrones(["modelo_gpt", "entrenar_gpt", "entrenar_bert"])),
-    "modelos_locales_lentas": (MODULOS_MODELOS, [
-        "tests/test_modelos_locales.py", "tests/test_modelos_exacto.py", "tests/test_entre_procesos.py",
-        "tests/test_comportamiento.py",
-        "--deselect", "tests/test_entre_procesos.py::test_pesos_entrenados_iguales_en_otros_interpretes"],
-        _patrones(FUNCIONES_MODELOS_LENTAS)),
+    "modelos_locales_entrenar": (MODULOS_MODELOS,
+                                 [*PRUEBAS_MODELOS, "tests/test_comportamiento.py", "tests/test_capitulo4.py",
+                                  "tests/test_capitulo.py", *SIN_PESOS_ENTRE_PROCESOS],
+                                 _patrones(["modelo_gpt", "entrenar_gpt", "entrenar_bert"])),
+    "modelos_locales_lentas": (MODULOS_MODELOS,
+                               [*PRUEBAS_MODELOS, "tests/test_comportamiento.py", *SIN_PESOS_ENTRE_PROCESOS],
+                               _patrones(FUNCIONES_MODELOS_LENTAS)),
 }
 
 #: Lo que corre ``make mutantes`` sin más: el alcance de la issue 14 sin repetir mutantes (los grupos
